@@ -1,0 +1,2533 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "vrtc-engine.h"
+#include "vrtc-error.h"
+#include "vrtc-optable.h"
+
+#define ROOT_KEY "scene"
+
+typedef struct _Node     Node;
+typedef struct _Register Register;
+
+/* One op of one message, as seen by a register or a node. */
+typedef struct {
+  VrtcStamp  stamp;
+  VrtcEntry *entry;
+  guint32    op_index;
+  guint32    flags;
+} OpRef;
+
+enum {
+  REF_REJECTED = 1 << 0,
+};
+
+/* A meta.undo / meta.redo aimed at an entry. */
+typedef struct {
+  VrtcStamp  stamp;
+  VrtcEntry *source;
+  gboolean   undo;
+} MetaRef;
+
+struct _VrtcEntry {
+  VrtcMessage *msg;
+  const char  *session;       /* interned in the engine */
+  guint        position;      /* absolute arrival index; G_MAXUINT while pending */
+  guint        ack : 1;
+  guint        own : 1;
+  guint        undone : 1;
+  guint        pending : 1;
+  guint        has_meta_ops : 1;
+  guint        n_rejected;
+  guint        n_unsupported;
+  double       deleted_at;
+  GArray      *metas;         /* MetaRef, sorted by stamp; NULL when none */
+};
+
+/* What a snapshot says about a register or a node. */
+typedef struct {
+  VrtcValue value;
+  VrtcStamp set;              /* zero when the value comes from deltas only */
+  VrtcStamp max;
+} RegisterBase;
+
+typedef struct {
+  char      *tag;
+  char      *name;
+  char      *parent;
+  VrtcStamp  insert;
+  VrtcStamp  first;
+  VrtcStamp  remove;
+  VrtcStamp  parent_stamp;
+  VrtcValue  clock;
+  double     created_at;
+  double     updated_at;
+  double     deleted_at;
+  gint64     lamport;
+} NodeBase;
+
+struct _Register {
+  char         *path;
+  VrtcValue     value;
+  GArray       *ops;          /* OpRef sorted by stamp */
+  RegisterBase *base;
+};
+
+struct _Node {
+  char       *key;
+  GArray     *inserts;        /* OpRef sorted by stamp */
+  GArray     *removes;
+  GArray     *moves;
+  GHashTable *props;          /* path -> Register */
+  NodeBase   *base;
+
+  /* computed */
+  gboolean    exists;
+  gboolean    live;
+  const char *tag;
+  const char *name;
+  VrtcStamp   first;
+  Node       *candidate;      /* LWW parent */
+  Node       *parent;         /* resolved parent, after cycle breaking */
+  Node       *listed_in;      /* whose children array holds us */
+  GPtrArray  *children;       /* Node, sorted by first insert stamp */
+};
+
+struct _VrtcEngine {
+  char               *session_id;
+  GHashTable         *strings;        /* interned sessions */
+  const char         *session;        /* interned session_id */
+  gint64              lamport;
+  VrtcClock           clock;
+  guint64             next_seq;
+
+  GHashTable         *nodes;          /* key -> Node */
+  Node               *root;
+
+  GPtrArray          *entries;        /* VrtcEntry, arrival order, compacted ones too */
+  guint               offset;         /* entries folded into the snapshot */
+  GHashTable         *by_id;          /* id -> VrtcEntry */
+  GPtrArray          *own;            /* own entries, arrival order */
+  GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
+  VrtcEntry          *pending;
+
+  VrtcValue           loaded;         /* the snapshot init_from_server loaded, or NONE */
+  char               *snapshot_json;  /* last compaction */
+
+  guint               n_demoted;      /* nodes whose parent is not their LWW candidate */
+
+  VrtcEngineListener  listener;
+  gpointer            listener_data;
+};
+
+static const char *reserved_paths[] = {
+  "key", "tag", "name", "children", "clock", "lamportTime", "createdAt", "updatedAt",
+  "deletedAt",
+};
+
+static void node_refresh     (VrtcEngine *engine, Node *node);
+static void resolve_all      (VrtcEngine *engine);
+
+/* ---- small helpers ---- */
+
+static const char *
+intern (VrtcEngine *engine,
+        const char *s)
+{
+  char *found = g_hash_table_lookup (engine->strings, s);
+
+  if (found == NULL)
+    {
+      found = g_strdup (s);
+      g_hash_table_add (engine->strings, found);
+    }
+  return found;
+}
+
+static inline const VrtcOperation *
+ref_op (const OpRef *ref)
+{
+  return &ref->entry->msg->ops[ref->op_index];
+}
+
+static inline gboolean
+ref_active (const OpRef *ref)
+{
+  return !ref->entry->undone;
+}
+
+static gboolean
+path_is_reserved (const char *path)
+{
+  if (path == NULL || *path == '\0')
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_paths); i++)
+    if (strcmp (path, reserved_paths[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_rejected (OpRef    *ref,
+              gboolean  rejected)
+{
+  gboolean was = (ref->flags & REF_REJECTED) != 0;
+
+  if (was == rejected)
+    return;
+  if (rejected)
+    {
+      ref->flags |= REF_REJECTED;
+      ref->entry->n_rejected++;
+    }
+  else
+    {
+      ref->flags &= ~REF_REJECTED;
+      ref->entry->n_rejected--;
+    }
+}
+
+/* Inserts ref keeping the array sorted; returns its index. */
+static guint
+refs_insert (GArray      *refs,
+             const OpRef *ref)
+{
+  guint lo = 0, hi = refs->len;
+
+  /* arrivals are mostly in stamp order: check the end first */
+  if (hi == 0 || vrtc_stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
+    {
+      g_array_append_val (refs, *ref);
+      return refs->len - 1;
+    }
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (vrtc_stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_array_insert_val (refs, lo, *ref);
+  return lo;
+}
+
+static gboolean
+refs_remove (GArray    *refs,
+             VrtcEntry *entry,
+             guint32    op_index)
+{
+  if (refs == NULL)
+    return FALSE;
+  for (guint i = refs->len; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          set_rejected (ref, FALSE);
+          g_array_remove_index (refs, i - 1);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static GArray *
+refs_new (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (OpRef));
+}
+
+/* The highest-stamped active ref, or NULL. */
+static const OpRef *
+refs_top (GArray *refs)
+{
+  if (refs == NULL)
+    return NULL;
+  for (guint i = refs->len; i > 0; i--)
+    {
+      const OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+
+      if (ref_active (ref))
+        return ref;
+    }
+  return NULL;
+}
+
+static const OpRef *
+refs_bottom (GArray *refs)
+{
+  if (refs == NULL)
+    return NULL;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const OpRef *ref = &g_array_index (refs, OpRef, i);
+
+      if (ref_active (ref))
+        return ref;
+    }
+  return NULL;
+}
+
+/* ---- registers ---- */
+
+static void
+register_free (gpointer data)
+{
+  Register *reg = data;
+
+  g_free (reg->path);
+  vrtc_value_clear (&reg->value);
+  if (reg->ops)
+    g_array_unref (reg->ops);
+  if (reg->base)
+    {
+      vrtc_value_clear (&reg->base->value);
+      g_free (reg->base);
+    }
+  g_free (reg);
+}
+
+static Register *
+register_get (Node       *node,
+              const char *path,
+              gboolean    create)
+{
+  Register *reg = g_hash_table_lookup (node->props, path);
+
+  if (reg == NULL && create)
+    {
+      reg = g_new0 (Register, 1);
+      reg->path = g_strdup (path);
+      g_hash_table_insert (node->props, reg->path, reg);
+    }
+  return reg;
+}
+
+/* The value a set-like ref would write, or NULL when it is not a valid set. */
+static const VrtcValue *
+ref_set_value (const OpRef *ref,
+               const char  *path)
+{
+  const VrtcOperation *op = ref_op (ref);
+
+  switch (op->type->kind)
+    {
+    case VRTC_OP_KIND_SET:
+      return op->type->check (op) ? &op->value : NULL;
+    case VRTC_OP_KIND_NODE_INSERT:
+      {
+        const VrtcValue *v = vrtc_value_object_get (&op->value, path);
+
+        return v != NULL && v->kind != VRTC_VALUE_NONE ? v : NULL;
+      }
+    case VRTC_OP_KIND_DELTA:
+    case VRTC_OP_KIND_UNSUPPORTED:
+    case VRTC_OP_KIND_NODE_REMOVE:
+    case VRTC_OP_KIND_NODE_MOVE:
+    case VRTC_OP_KIND_META_UNDO:
+    case VRTC_OP_KIND_META_REDO:
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+ref_is_set (const OpRef *ref)
+{
+  VrtcOpKind kind = ref_op (ref)->type->kind;
+
+  return kind == VRTC_OP_KIND_SET || kind == VRTC_OP_KIND_NODE_INSERT;
+}
+
+/* Recomputes the value from the base and every op (SEMANTICS.md 3). */
+static void
+register_fold (Register  *reg,
+               VrtcValue *out)
+{
+  const OpRef *winner = NULL;
+  const VrtcValue *winner_value = NULL;
+  VrtcStamp from = VRTC_STAMP_ZERO;
+  guint n = reg->ops ? reg->ops->len : 0;
+
+  for (guint i = n; i > 0; i--)
+    {
+      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref_active (ref) && ref_is_set (ref) &&
+          (winner_value = ref_set_value (ref, reg->path)) != NULL)
+        {
+          winner = ref;
+          break;
+        }
+    }
+
+  vrtc_value_clear (out);
+  if (winner != NULL && (reg->base == NULL || vrtc_stamp_compare (&winner->stamp, &reg->base->set) > 0))
+    {
+      vrtc_value_copy (out, winner_value);
+      from = winner->stamp;
+    }
+  else if (reg->base != NULL)
+    {
+      vrtc_value_copy (out, &reg->base->value);
+      from = reg->base->set;
+      winner = NULL;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      OpRef *ref = &g_array_index (reg->ops, OpRef, i);
+      const VrtcOperation *op = ref_op (ref);
+
+      if (!ref_active (ref))
+        continue;
+      if (ref_is_set (ref))
+        {
+          set_rejected (ref, op->type->kind == VRTC_OP_KIND_SET && ref_set_value (ref, reg->path) == NULL);
+          continue;
+        }
+      if (vrtc_stamp_compare (&ref->stamp, &from) <= 0)
+        {
+          set_rejected (ref, FALSE);
+          continue;
+        }
+      set_rejected (ref, !vrtc_optable_fold (op, out));
+    }
+}
+
+static void
+emit_property (VrtcEngine *engine,
+               Node       *node,
+               const char *path)
+{
+  if (engine->listener.property_changed)
+    engine->listener.property_changed (engine->listener_data, node->key, path);
+}
+
+static void
+register_refold (VrtcEngine *engine,
+                 Node       *node,
+                 Register   *reg)
+{
+  VrtcValue value = VRTC_VALUE_INIT;
+
+  register_fold (reg, &value);
+  if (!vrtc_value_equal (&value, &reg->value))
+    {
+      vrtc_value_move (&reg->value, &value);
+      emit_property (engine, node, reg->path);
+    }
+  else
+    vrtc_value_clear (&value);
+}
+
+/* Adds a ref, applying it in place when it is the newest op on the register. */
+static void
+register_add (VrtcEngine  *engine,
+              Node        *node,
+              Register    *reg,
+              const OpRef *ref)
+{
+  guint index;
+  OpRef *added;
+
+  if (reg->ops == NULL)
+    reg->ops = refs_new ();
+  index = refs_insert (reg->ops, ref);
+  added = &g_array_index (reg->ops, OpRef, index);
+
+  if (index + 1 == reg->ops->len && ref_active (added) &&
+      (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->max) > 0))
+    {
+      const VrtcOperation *op = ref_op (added);
+
+      if (ref_is_set (added))
+        {
+          const VrtcValue *v = ref_set_value (added, reg->path);
+
+          set_rejected (added, v == NULL && op->type->kind == VRTC_OP_KIND_SET);
+          if (v != NULL && !vrtc_value_equal (v, &reg->value))
+            {
+              vrtc_value_copy (&reg->value, v);
+              emit_property (engine, node, reg->path);
+            }
+        }
+      else if (vrtc_optable_fold (op, &reg->value))
+        {
+          set_rejected (added, FALSE);
+          emit_property (engine, node, reg->path);
+        }
+      else
+        set_rejected (added, TRUE);
+      return;
+    }
+  register_refold (engine, node, reg);
+}
+
+/* ---- nodes ---- */
+
+static void
+node_base_free (NodeBase *base)
+{
+  g_free (base->tag);
+  g_free (base->name);
+  g_free (base->parent);
+  vrtc_value_clear (&base->clock);
+  g_free (base);
+}
+
+static void
+node_free (gpointer data)
+{
+  Node *node = data;
+
+  g_free (node->key);
+  g_clear_pointer (&node->inserts, g_array_unref);
+  g_clear_pointer (&node->removes, g_array_unref);
+  g_clear_pointer (&node->moves, g_array_unref);
+  g_hash_table_unref (node->props);
+  g_clear_pointer (&node->base, node_base_free);
+  g_ptr_array_unref (node->children);
+  g_free (node);
+}
+
+static Node *
+node_get (VrtcEngine *engine,
+          const char *key,
+          gboolean    create)
+{
+  Node *node = g_hash_table_lookup (engine->nodes, key);
+
+  if (node == NULL && create)
+    {
+      node = g_new0 (Node, 1);
+      node->key = g_strdup (key);
+      node->props = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, register_free);
+      node->children = g_ptr_array_new ();
+      g_hash_table_insert (engine->nodes, node->key, node);
+    }
+  return node;
+}
+
+static guint
+children_position (Node *parent,
+                   Node *child)
+{
+  guint lo = 0, hi = parent->children->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      Node *other = g_ptr_array_index (parent->children, mid);
+      int r = vrtc_stamp_compare (&other->first, &child->first);
+
+      if (r == 0)
+        r = strcmp (other->key, child->key);
+      if (r < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+emit_children (VrtcEngine *engine,
+               Node       *parent,
+               guint       position,
+               guint       removed,
+               guint       added)
+{
+  if (engine->listener.children_changed)
+    engine->listener.children_changed (engine->listener_data, parent->key, position, removed, added);
+}
+
+static void
+unlist (VrtcEngine *engine,
+        Node       *node)
+{
+  Node *parent = node->listed_in;
+  guint index;
+
+  if (parent == NULL)
+    return;
+  if (!g_ptr_array_find (parent->children, node, &index))
+    g_assert_not_reached ();
+  g_ptr_array_remove_index (parent->children, index);
+  node->listed_in = NULL;
+  emit_children (engine, parent, index, 1, 0);
+}
+
+static void
+list_in (VrtcEngine *engine,
+         Node       *node,
+         Node       *parent)
+{
+  guint index = children_position (parent, node);
+
+  g_ptr_array_insert (parent->children, index, node);
+  node->listed_in = parent;
+  emit_children (engine, parent, index, 0, 1);
+}
+
+/* Puts the node in the children array it belongs to now (live and parented). */
+static void
+relist (VrtcEngine *engine,
+        Node       *node,
+        gboolean    order_changed)
+{
+  Node *want = node->live && node != engine->root ? node->parent : NULL;
+
+  if (want == node->listed_in && !order_changed)
+    return;
+  unlist (engine, node);
+  if (want != NULL)
+    list_in (engine, node, want);
+}
+
+/* Does walking up from `from` through resolved parents reach `node`? */
+static gboolean
+reaches (Node *from,
+         Node *node)
+{
+  for (Node *n = from; n != NULL; n = n->parent)
+    if (n == node)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  VrtcStamp   stamp;
+  const char *parent;
+} ParentCandidate;
+
+static int
+candidate_compare_desc (gconstpointer a,
+                        gconstpointer b)
+{
+  return -vrtc_stamp_compare (&((const ParentCandidate *) a)->stamp,
+                              &((const ParentCandidate *) b)->stamp);
+}
+
+/* Every parent this node has been given, newest first. */
+static GArray *
+parent_candidates (Node *node)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (ParentCandidate));
+  GArray *lists[2] = { node->inserts, node->moves };
+
+  for (guint l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        const OpRef *ref = &g_array_index (lists[l], OpRef, i);
+        const VrtcOperation *op = ref_op (ref);
+        ParentCandidate c = { ref->stamp, op->parent_key ? op->parent_key : ROOT_KEY };
+
+        if (ref_active (ref))
+          g_array_append_val (out, c);
+      }
+  if (node->base != NULL && node->base->parent != NULL)
+    {
+      ParentCandidate c = { node->base->parent_stamp, node->base->parent };
+
+      g_array_append_val (out, c);
+    }
+  g_array_sort (out, candidate_compare_desc);
+  return out;
+}
+
+static void
+emit_node (VrtcEngine *engine,
+           Node       *node)
+{
+  if (engine->listener.node_changed)
+    engine->listener.node_changed (engine->listener_data, node->key);
+}
+
+/* Recomputes exists, live, tag, name, ordering stamp and the LWW parent of a node. */
+static void
+node_refresh (VrtcEngine *engine,
+              Node       *node)
+{
+  const OpRef *top_insert, *first_insert, *top_remove;
+  VrtcStamp insert_stamp = VRTC_STAMP_ZERO, remove_stamp = VRTC_STAMP_ZERO, first = VRTC_STAMP_ZERO;
+  const char *tag = NULL, *name = NULL;
+  gboolean exists, live, order_changed, changed;
+  Node *candidate = NULL;
+
+  if (node == engine->root)
+    return;
+
+  top_insert = refs_top (node->inserts);
+  first_insert = refs_bottom (node->inserts);
+  top_remove = refs_top (node->removes);
+
+  if (node->base != NULL)
+    {
+      insert_stamp = node->base->insert;
+      remove_stamp = node->base->remove;
+      first = node->base->first;
+      tag = node->base->tag;
+      name = node->base->name;
+    }
+  exists = node->base != NULL || top_insert != NULL;
+  if (top_insert != NULL && vrtc_stamp_compare (&top_insert->stamp, &insert_stamp) > 0)
+    {
+      insert_stamp = top_insert->stamp;
+      tag = ref_op (top_insert)->tag;
+      name = ref_op (top_insert)->name;
+    }
+  if (first_insert != NULL && (vrtc_stamp_is_zero (&first) ||
+                               vrtc_stamp_compare (&first_insert->stamp, &first) < 0))
+    first = first_insert->stamp;
+  if (top_remove != NULL && vrtc_stamp_compare (&top_remove->stamp, &remove_stamp) > 0)
+    remove_stamp = top_remove->stamp;
+  live = exists && vrtc_stamp_compare (&insert_stamp, &remove_stamp) > 0;
+
+  if (exists)
+    {
+      g_autoptr(GArray) candidates = parent_candidates (node);
+
+      if (candidates->len > 0)
+        candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
+      else
+        candidate = engine->root;
+    }
+
+  order_changed = vrtc_stamp_compare (&first, &node->first) != 0;
+  changed = exists != node->exists || live != node->live || g_strcmp0 (tag, node->tag) != 0 ||
+            g_strcmp0 (name, node->name) != 0;
+  node->exists = exists;
+  node->live = live;
+  node->tag = tag;
+  node->name = name;
+  node->first = first;
+
+  if (candidate != node->candidate)
+    {
+      node->candidate = candidate;
+      if (engine->n_demoted == 0 && (candidate == NULL || !reaches (candidate, node)))
+        {
+          if (node->parent != candidate)
+            {
+              node->parent = candidate;
+              changed = TRUE;
+            }
+        }
+      else
+        {
+          /* a cycle, or cycles broken before: decide every parent again from the op set */
+          relist (engine, node, order_changed);
+          if (changed)
+            emit_node (engine, node);
+          resolve_all (engine);
+          return;
+        }
+    }
+  relist (engine, node, order_changed);
+  if (changed)
+    emit_node (engine, node);
+}
+
+typedef struct {
+  Node      *node;
+  VrtcStamp  top;
+} NodeOrder;
+
+static int
+node_order_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const NodeOrder *na = a, *nb = b;
+  int r = vrtc_stamp_compare (&na->top, &nb->top);
+
+  return r != 0 ? r : strcmp (na->node->key, nb->node->key);
+}
+
+/*
+ * Cycle breaking that depends only on the set of ops: nodes are attached in the
+ * order of their newest parent assignment; an assignment that would close a cycle
+ * is ignored and the node falls back to its previous one (finally the root).
+ */
+static void
+resolve_all (VrtcEngine *engine)
+{
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (NodeOrder));
+  g_autoptr(GHashTable) assigned = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  Node *node;
+  guint demoted = 0;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    if (node != engine->root && node->exists)
+      {
+        g_autoptr(GArray) candidates = parent_candidates (node);
+        NodeOrder o = { node, VRTC_STAMP_ZERO };
+
+        if (candidates->len > 0)
+          o.top = g_array_index (candidates, ParentCandidate, 0).stamp;
+        g_array_append_val (order, o);
+      }
+  g_array_sort (order, node_order_compare);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      g_autoptr(GArray) candidates = NULL;
+      Node *chosen = engine->root;
+
+      node = g_array_index (order, NodeOrder, i).node;
+      candidates = parent_candidates (node);
+      for (guint c = 0; c < candidates->len; c++)
+        {
+          Node *p = node_get (engine, g_array_index (candidates, ParentCandidate, c).parent, TRUE);
+          gboolean cycle = FALSE;
+
+          for (Node *n = p; n != NULL; n = g_hash_table_contains (assigned, n) ? n->parent : NULL)
+            if (n == node)
+              {
+                cycle = TRUE;
+                break;
+              }
+          if (!cycle)
+            {
+              chosen = p;
+              break;
+            }
+        }
+      if (chosen != node->candidate)
+        demoted++;
+      /* assign now so later nodes see it; relist after everything is decided */
+      node->parent = chosen;
+      g_hash_table_add (assigned, node);
+    }
+  engine->n_demoted = demoted;
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      node = g_array_index (order, NodeOrder, i).node;
+      if (node->listed_in != (node->live ? node->parent : NULL))
+        {
+          relist (engine, node, FALSE);
+          emit_node (engine, node);
+        }
+    }
+}
+
+/* ---- entries and messages ---- */
+
+static void
+entry_free (gpointer data)
+{
+  VrtcEntry *entry = data;
+
+  vrtc_msg_unref (entry->msg);
+  if (entry->metas)
+    g_array_unref (entry->metas);
+  g_free (entry);
+}
+
+static gboolean
+id_matches_session (const VrtcMessage *msg,
+                    guint64           *seq)
+{
+  gsize n;
+  const char *rest;
+  char *end = NULL;
+  guint64 value;
+
+  if (msg->id == NULL || msg->session_id == NULL)
+    return FALSE;
+  n = strlen (msg->session_id);
+  if (strncmp (msg->id, msg->session_id, n) != 0 || msg->id[n] != ':')
+    return FALSE;
+  rest = msg->id + n + 1;
+  if (!g_ascii_isdigit (*rest))
+    return FALSE;
+  value = g_ascii_strtoull (rest, &end, 10);
+  if (*end != '\0' || value == 0)
+    return FALSE;
+  *seq = value;
+  return TRUE;
+}
+
+static VrtcStamp
+op_stamp (VrtcEntry *entry,
+          guint      i)
+{
+  return (VrtcStamp) { entry->msg->lamport, entry->session, i };
+}
+
+/* Applies one op's effect on a register or node (it is already decided whether
+ * the entry is undone: undone refs are kept but ignored by the folds). */
+static void
+apply_op (VrtcEngine *engine,
+          VrtcEntry  *entry,
+          guint       i)
+{
+  const VrtcOperation *op = &entry->msg->ops[i];
+  OpRef ref = { op_stamp (entry, i), entry, i, 0 };
+  Node *node;
+
+  switch (op->type->kind)
+    {
+    case VRTC_OP_KIND_SET:
+    case VRTC_OP_KIND_DELTA:
+      if (op->key == NULL || path_is_reserved (op->path))
+        {
+          entry->n_rejected++;
+          return;
+        }
+      node = node_get (engine, op->key, TRUE);
+      register_add (engine, node, register_get (node, op->path, TRUE), &ref);
+      break;
+
+    case VRTC_OP_KIND_NODE_INSERT:
+      if (op->key == NULL || *op->key == '\0')
+        {
+          entry->n_rejected++;
+          return;
+        }
+      node = node_get (engine, op->key, TRUE);
+      if (node != engine->root)
+        {
+          if (node->inserts == NULL)
+            node->inserts = refs_new ();
+          refs_insert (node->inserts, &ref);
+        }
+      if (op->value.kind == VRTC_VALUE_OBJECT)
+        for (guint m = 0; m < op->value.len; m++)
+          if (!path_is_reserved (op->value.u.members[m].key))
+            register_add (engine, node, register_get (node, op->value.u.members[m].key, TRUE), &ref);
+      node_refresh (engine, node);
+      break;
+
+    case VRTC_OP_KIND_NODE_REMOVE:
+    case VRTC_OP_KIND_NODE_MOVE:
+      if (op->key == NULL || *op->key == '\0' || strcmp (op->key, ROOT_KEY) == 0 ||
+          (op->type->kind == VRTC_OP_KIND_NODE_MOVE && op->parent_key == NULL))
+        {
+          entry->n_rejected++;
+          return;
+        }
+      node = node_get (engine, op->key, TRUE);
+      if (op->type->kind == VRTC_OP_KIND_NODE_REMOVE)
+        {
+          if (node->removes == NULL)
+            node->removes = refs_new ();
+          refs_insert (node->removes, &ref);
+        }
+      else
+        {
+          if (node->moves == NULL)
+            node->moves = refs_new ();
+          refs_insert (node->moves, &ref);
+        }
+      node_refresh (engine, node);
+      break;
+
+    case VRTC_OP_KIND_META_UNDO:
+    case VRTC_OP_KIND_META_REDO:
+      /* handled per message in apply_metas */
+      break;
+
+    case VRTC_OP_KIND_UNSUPPORTED:
+    default:
+      entry->n_unsupported++;
+      break;
+    }
+}
+
+static void
+unapply_op (VrtcEngine *engine,
+            VrtcEntry  *entry,
+            guint       i)
+{
+  const VrtcOperation *op = &entry->msg->ops[i];
+  Node *node = op->key ? node_get (engine, op->key, FALSE) : NULL;
+  Register *reg;
+
+  if (node == NULL)
+    return;
+  switch (op->type->kind)
+    {
+    case VRTC_OP_KIND_SET:
+    case VRTC_OP_KIND_DELTA:
+      if ((reg = register_get (node, op->path, FALSE)) != NULL &&
+          refs_remove (reg->ops, entry, i))
+        register_refold (engine, node, reg);
+      break;
+    case VRTC_OP_KIND_NODE_INSERT:
+      refs_remove (node->inserts, entry, i);
+      if (op->value.kind == VRTC_VALUE_OBJECT)
+        for (guint m = 0; m < op->value.len; m++)
+          if ((reg = register_get (node, op->value.u.members[m].key, FALSE)) != NULL &&
+              refs_remove (reg->ops, entry, i))
+            register_refold (engine, node, reg);
+      node_refresh (engine, node);
+      break;
+    case VRTC_OP_KIND_NODE_REMOVE:
+      if (refs_remove (node->removes, entry, i))
+        node_refresh (engine, node);
+      break;
+    case VRTC_OP_KIND_NODE_MOVE:
+      if (refs_remove (node->moves, entry, i))
+        node_refresh (engine, node);
+      break;
+    case VRTC_OP_KIND_META_UNDO:
+    case VRTC_OP_KIND_META_REDO:
+    case VRTC_OP_KIND_UNSUPPORTED:
+    default:
+      break;
+    }
+}
+
+/* An entry's undone state changed: recompute what its ops touched. */
+static void
+entry_touch (VrtcEngine *engine,
+             VrtcEntry  *entry)
+{
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    {
+      const VrtcOperation *op = &entry->msg->ops[i];
+      Node *node = op->key ? node_get (engine, op->key, FALSE) : NULL;
+      Register *reg;
+
+      if (node == NULL)
+        continue;
+      switch (op->type->kind)
+        {
+        case VRTC_OP_KIND_SET:
+        case VRTC_OP_KIND_DELTA:
+          if ((reg = register_get (node, op->path, FALSE)) != NULL)
+            register_refold (engine, node, reg);
+          break;
+        case VRTC_OP_KIND_NODE_INSERT:
+          if (op->value.kind == VRTC_VALUE_OBJECT)
+            for (guint m = 0; m < op->value.len; m++)
+              if ((reg = register_get (node, op->value.u.members[m].key, FALSE)) != NULL)
+                register_refold (engine, node, reg);
+          node_refresh (engine, node);
+          break;
+        case VRTC_OP_KIND_NODE_REMOVE:
+        case VRTC_OP_KIND_NODE_MOVE:
+          node_refresh (engine, node);
+          break;
+        case VRTC_OP_KIND_META_UNDO:
+        case VRTC_OP_KIND_META_REDO:
+        case VRTC_OP_KIND_UNSUPPORTED:
+        default:
+          break;
+        }
+    }
+}
+
+static void
+emit_entry (VrtcEngine *engine,
+            VrtcEntry  *entry)
+{
+  if (entry->pending || entry->position < engine->offset)
+    return;
+  if (engine->listener.entry_changed)
+    engine->listener.entry_changed (engine->listener_data, entry->position - engine->offset);
+}
+
+static int
+meta_compare (gconstpointer a,
+              gconstpointer b)
+{
+  return vrtc_stamp_compare (&((const MetaRef *) a)->stamp, &((const MetaRef *) b)->stamp);
+}
+
+static void
+entry_update_undone (VrtcEngine *engine,
+                     VrtcEntry  *target)
+{
+  gboolean undone = FALSE;
+  double deleted_at = 0;
+
+  if (target->metas != NULL && target->metas->len > 0)
+    {
+      const MetaRef *top = &g_array_index (target->metas, MetaRef, target->metas->len - 1);
+
+      undone = top->undo;
+      deleted_at = undone ? top->source->msg->timestamp : 0;
+    }
+  target->deleted_at = deleted_at;
+  if (undone == (gboolean) target->undone)
+    return;
+  target->undone = undone;
+  entry_touch (engine, target);
+  emit_entry (engine, target);
+}
+
+static void
+attach_meta (VrtcEngine    *engine,
+             VrtcEntry     *target,
+             const MetaRef *meta)
+{
+  if (target->has_meta_ops)
+    {
+      meta->source->n_rejected++;   /* meta ops on meta messages have no effect */
+      return;
+    }
+  if (target->metas == NULL)
+    target->metas = g_array_new (FALSE, FALSE, sizeof (MetaRef));
+  g_array_append_val (target->metas, *meta);
+  g_array_sort (target->metas, meta_compare);
+  entry_update_undone (engine, target);
+}
+
+static void
+apply_metas (VrtcEngine *engine,
+             VrtcEntry  *entry)
+{
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    {
+      const VrtcOperation *op = &entry->msg->ops[i];
+      MetaRef meta = { op_stamp (entry, i), entry, op->type->kind == VRTC_OP_KIND_META_UNDO };
+      VrtcEntry *target;
+
+      if (op->type->kind != VRTC_OP_KIND_META_UNDO && op->type->kind != VRTC_OP_KIND_META_REDO)
+        continue;
+      if (op->target_msg_id == NULL)
+        {
+          entry->n_rejected++;
+          continue;
+        }
+      target = g_hash_table_lookup (engine->by_id, op->target_msg_id);
+      if (target != NULL && !target->pending)
+        attach_meta (engine, target, &meta);
+      else
+        {
+          GArray *orphans = g_hash_table_lookup (engine->orphan_metas, op->target_msg_id);
+
+          if (orphans == NULL)
+            {
+              orphans = g_array_new (FALSE, FALSE, sizeof (MetaRef));
+              g_hash_table_insert (engine->orphan_metas, g_strdup (op->target_msg_id), orphans);
+            }
+          g_array_append_val (orphans, meta);
+        }
+    }
+}
+
+static gboolean
+message_has_meta_ops (const VrtcMessage *msg)
+{
+  for (guint i = 0; i < msg->n_ops; i++)
+    if (msg->ops[i].type->kind == VRTC_OP_KIND_META_UNDO ||
+        msg->ops[i].type->kind == VRTC_OP_KIND_META_REDO)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+entry_apply (VrtcEngine *engine,
+             VrtcEntry  *entry)
+{
+  GArray *orphans;
+
+  entry->has_meta_ops = message_has_meta_ops (entry->msg);
+
+  /* metas that arrived before their target decide its state before it applies */
+  if (!entry->pending &&
+      (orphans = g_hash_table_lookup (engine->orphan_metas, entry->msg->id)) != NULL)
+    {
+      if (entry->has_meta_ops)
+        for (guint i = 0; i < orphans->len; i++)
+          g_array_index (orphans, MetaRef, i).source->n_rejected++;
+      else
+        {
+          entry->metas = g_array_ref (orphans);
+          g_array_sort (entry->metas, meta_compare);
+          if (entry->metas->len > 0)
+            {
+              const MetaRef *top = &g_array_index (entry->metas, MetaRef, entry->metas->len - 1);
+
+              entry->undone = top->undo;
+              entry->deleted_at = top->undo ? top->source->msg->timestamp : 0;
+            }
+        }
+      g_hash_table_remove (engine->orphan_metas, entry->msg->id);
+    }
+
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    apply_op (engine, entry, i);
+  if (!entry->pending)
+    apply_metas (engine, entry);
+}
+
+static void
+entry_unapply (VrtcEngine *engine,
+               VrtcEntry  *entry)
+{
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    unapply_op (engine, entry, i);
+}
+
+static VrtcEntry *
+entry_new (VrtcEngine  *engine,
+           VrtcMessage *msg)
+{
+  VrtcEntry *entry = g_new0 (VrtcEntry, 1);
+
+  entry->msg = msg;
+  entry->session = intern (engine, msg->session_id);
+  entry->own = entry->session == engine->session;
+  return entry;
+}
+
+static void
+emit_journal (VrtcEngine *engine,
+              guint       position,
+              guint       removed,
+              guint       added)
+{
+  if (engine->listener.journal_changed)
+    engine->listener.journal_changed (engine->listener_data, position, removed, added);
+}
+
+static void
+journal_append (VrtcEngine *engine,
+                VrtcEntry  *entry)
+{
+  entry->position = engine->entries->len;
+  g_ptr_array_add (engine->entries, entry);
+  g_hash_table_insert (engine->by_id, entry->msg->id, entry);
+  if (entry->own)
+    g_ptr_array_add (engine->own, entry);
+  emit_journal (engine, entry->position - engine->offset, 0, 1);
+}
+
+/* ---- pending edits ---- */
+
+static void
+pending_unapply (VrtcEngine *engine)
+{
+  if (engine->pending == NULL)
+    return;
+  entry_unapply (engine, engine->pending);
+  engine->pending->n_rejected = 0;
+  engine->pending->n_unsupported = 0;
+}
+
+static void
+pending_reapply (VrtcEngine *engine)
+{
+  if (engine->pending == NULL)
+    return;
+  engine->pending->msg->lamport = engine->lamport + 1;
+  entry_apply (engine, engine->pending);
+}
+
+void
+vrtc_engine_edit (VrtcEngine          *engine,
+                  const VrtcOperation *op)
+{
+  VrtcMessage *msg;
+  guint i;
+
+  g_return_if_fail (engine != NULL);
+  g_return_if_fail (op != NULL);
+
+  if (engine->pending == NULL)
+    {
+      msg = vrtc_msg_alloc ();
+      msg->session_id = g_strdup (engine->session_id);
+      msg->lamport = engine->lamport + 1;
+      engine->pending = entry_new (engine, msg);
+      engine->pending->pending = TRUE;
+      engine->pending->position = G_MAXUINT;
+    }
+  msg = engine->pending->msg;
+  i = msg->n_ops++;
+  msg->ops = g_renew (VrtcOperation, msg->ops, msg->n_ops);
+  memset (&msg->ops[i], 0, sizeof (VrtcOperation));
+  vrtc_op_copy (&msg->ops[i], op);
+  if (msg->ops[i].type == NULL)
+    vrtc_op_resolve (&msg->ops[i]);
+  engine->pending->has_meta_ops = engine->pending->has_meta_ops ||
+    message_has_meta_ops (msg);
+  apply_op (engine, engine->pending, i);
+}
+
+guint
+vrtc_engine_get_pending_count (VrtcEngine *engine)
+{
+  return engine->pending ? engine->pending->msg->n_ops : 0;
+}
+
+const VrtcOperation *
+vrtc_engine_get_pending (VrtcEngine *engine,
+                         guint       i)
+{
+  g_return_val_if_fail (i < vrtc_engine_get_pending_count (engine), NULL);
+  return &engine->pending->msg->ops[i];
+}
+
+void
+vrtc_engine_cancel_edits (VrtcEngine *engine)
+{
+  VrtcEntry *pending = engine->pending;
+
+  if (pending == NULL)
+    return;
+  entry_unapply (engine, pending);
+  engine->pending = NULL;
+  entry_free (pending);
+}
+
+VrtcMessage *
+vrtc_engine_commit (VrtcEngine *engine,
+                    double      timestamp)
+{
+  VrtcEntry *entry = engine->pending;
+  VrtcMessage *msg;
+
+  if (entry == NULL)
+    return NULL;
+
+  /* the preview was stamped lamport + 1, which is what the commit uses */
+  engine->pending = NULL;
+  msg = entry->msg;
+  msg->seq = engine->next_seq++;
+  msg->id = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, engine->session_id, msg->seq);
+  msg->lamport = ++engine->lamport;
+  msg->timestamp = timestamp;
+  vrtc_clock_increment (&engine->clock, engine->session_id);
+  vrtc_clock_copy (&msg->clock, &engine->clock);
+
+  /* refs already hold the right stamp; metas only take effect once committed */
+  entry->pending = FALSE;
+  journal_append (engine, entry);
+  apply_metas (engine, entry);
+  return vrtc_msg_ref (msg);
+}
+
+/* ---- receive ---- */
+
+gboolean
+vrtc_engine_receive (VrtcEngine        *engine,
+                     VrtcMessage       *msg,
+                     VrtcReceiveResult *result,
+                     GError           **error)
+{
+  VrtcEntry *entry;
+  guint64 seq = 0;
+
+  g_return_val_if_fail (engine != NULL, FALSE);
+  g_return_val_if_fail (msg != NULL, FALSE);
+
+  if (!id_matches_session (msg, &seq))
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_ID_MISMATCH,
+                   "id: \"%s\" does not have the form \"%s:<seq>\"",
+                   msg->id ? msg->id : "", msg->session_id ? msg->session_id : "");
+      return FALSE;
+    }
+  if (msg->lamport < 0)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE,
+                   "lamportTime: must not be negative");
+      return FALSE;
+    }
+
+  if (g_hash_table_contains (engine->by_id, msg->id))
+    {
+      if (result)
+        *result = VRTC_RECEIVE_DUPLICATE;
+      return TRUE;
+    }
+  if (result)
+    *result = VRTC_RECEIVE_APPLIED;
+
+  for (guint i = 0; i < msg->n_ops; i++)
+    if (msg->ops[i].type == NULL)
+      vrtc_op_resolve (&msg->ops[i]);
+  msg->seq = seq;
+
+  pending_unapply (engine);
+
+  entry = entry_new (engine, vrtc_msg_ref (msg));
+  entry->ack = TRUE;
+  engine->lamport = MAX (engine->lamport, msg->lamport);
+  vrtc_clock_merge (&engine->clock, &msg->clock);
+  if (entry->own)
+    {
+      engine->next_seq = MAX (engine->next_seq, seq + 1);
+      if (vrtc_clock_get (&engine->clock, engine->session_id) < seq)
+        vrtc_clock_set (&engine->clock, engine->session_id, seq);
+    }
+
+  journal_append (engine, entry);
+  entry_apply (engine, entry);
+
+  pending_reapply (engine);
+  return TRUE;
+}
+
+gboolean
+vrtc_engine_ack (VrtcEngine *engine,
+                 const char *msg_id)
+{
+  VrtcEntry *entry = g_hash_table_lookup (engine->by_id, msg_id);
+
+  if (entry == NULL)
+    return FALSE;
+  if (!entry->ack)
+    {
+      entry->ack = TRUE;
+      emit_entry (engine, entry);
+    }
+  return TRUE;
+}
+
+/* ---- undo / redo ---- */
+
+static VrtcEntry *
+undo_target (VrtcEngine *engine)
+{
+  for (guint i = engine->own->len; i > 0; i--)
+    {
+      VrtcEntry *entry = g_ptr_array_index (engine->own, i - 1);
+
+      if (!entry->has_meta_ops && !entry->undone)
+        return entry;
+    }
+  return NULL;
+}
+
+static VrtcEntry *
+redo_target (VrtcEngine *engine)
+{
+  VrtcEntry *best = NULL;
+  const MetaRef *best_meta = NULL;
+
+  /* the one undone most recently */
+  for (guint i = engine->own->len; i > 0; i--)
+    {
+      VrtcEntry *entry = g_ptr_array_index (engine->own, i - 1);
+      const MetaRef *top;
+
+      if (!entry->undone)
+        continue;
+      top = &g_array_index (entry->metas, MetaRef, entry->metas->len - 1);
+      if (best_meta == NULL || vrtc_stamp_compare (&top->stamp, &best_meta->stamp) > 0)
+        {
+          best = entry;
+          best_meta = top;
+        }
+    }
+  return best;
+}
+
+gboolean
+vrtc_engine_can_undo (VrtcEngine *engine)
+{
+  return undo_target (engine) != NULL;
+}
+
+gboolean
+vrtc_engine_can_redo (VrtcEngine *engine)
+{
+  return redo_target (engine) != NULL;
+}
+
+static VrtcMessage *
+commit_meta (VrtcEngine *engine,
+             VrtcEntry  *target,
+             gboolean    redo,
+             double      timestamp)
+{
+  VrtcOperation op = { 0 };
+
+  if (engine->pending != NULL)
+    vrtc_msg_unref (vrtc_engine_commit (engine, timestamp));
+
+  op.key = g_strdup (target->msg->ops[0].key ? target->msg->ops[0].key : ROOT_KEY);
+  op.otype = g_strdup (redo ? "meta.redo" : "meta.undo");
+  op.path = g_strdup ("");
+  op.target_msg_id = g_strdup (target->msg->id);
+  vrtc_op_resolve (&op);
+  vrtc_engine_edit (engine, &op);
+  vrtc_op_clear (&op);
+  return vrtc_engine_commit (engine, timestamp);
+}
+
+VrtcMessage *
+vrtc_engine_undo (VrtcEngine *engine,
+                  double      timestamp)
+{
+  VrtcEntry *target = undo_target (engine);
+
+  return target ? commit_meta (engine, target, FALSE, timestamp) : NULL;
+}
+
+VrtcMessage *
+vrtc_engine_redo (VrtcEngine *engine,
+                  double      timestamp)
+{
+  VrtcEntry *target = redo_target (engine);
+
+  return target ? commit_meta (engine, target, TRUE, timestamp) : NULL;
+}
+
+VrtcMessage *
+vrtc_engine_undo_message (VrtcEngine *engine,
+                          const char *msg_id,
+                          gboolean    redo,
+                          double      timestamp,
+                          GError    **error)
+{
+  VrtcEntry *target = g_hash_table_lookup (engine->by_id, msg_id);
+
+  if (target == NULL)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_NOT_FOUND, "no message with id \"%s\"", msg_id);
+      return NULL;
+    }
+  if (target->has_meta_ops)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE,
+                   "message \"%s\" is itself an undo or redo", msg_id);
+      return NULL;
+    }
+  if ((gboolean) target->undone == !redo)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE,
+                   redo ? "message \"%s\" is not undone" : "message \"%s\" is already undone",
+                   msg_id);
+      return NULL;
+    }
+  return commit_meta (engine, target, redo, timestamp);
+}
+
+GPtrArray *
+vrtc_engine_get_unacked (VrtcEngine *engine)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+
+  for (guint i = 0; i < engine->own->len; i++)
+    {
+      VrtcEntry *entry = g_ptr_array_index (engine->own, i);
+
+      if (!entry->ack && !entry->undone)
+        g_ptr_array_add (out, vrtc_msg_ref (entry->msg));
+    }
+  return out;
+}
+
+/* ---- journal access ---- */
+
+guint
+vrtc_engine_journal_length (VrtcEngine *engine)
+{
+  return engine->entries->len - engine->offset;
+}
+
+guint
+vrtc_engine_journal_offset (VrtcEngine *engine)
+{
+  return engine->offset;
+}
+
+VrtcEntry *
+vrtc_engine_journal_get (VrtcEngine *engine,
+                         guint       position)
+{
+  g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
+  return g_ptr_array_index (engine->entries, engine->offset + position);
+}
+
+VrtcEntry *
+vrtc_engine_lookup_entry (VrtcEngine *engine,
+                          const char *msg_id)
+{
+  return g_hash_table_lookup (engine->by_id, msg_id);
+}
+
+VrtcMessage *vrtc_entry_get_message (const VrtcEntry *entry) { return entry->msg; }
+gboolean vrtc_entry_is_acked (const VrtcEntry *entry) { return entry->ack; }
+gboolean vrtc_entry_is_undone (const VrtcEntry *entry) { return entry->undone; }
+gboolean vrtc_entry_is_own (const VrtcEntry *entry) { return entry->own; }
+double vrtc_entry_get_deleted_at (const VrtcEntry *entry) { return entry->deleted_at; }
+guint vrtc_entry_get_n_rejected (const VrtcEntry *entry) { return entry->n_rejected; }
+guint vrtc_entry_get_n_unsupported (const VrtcEntry *entry) { return entry->n_unsupported; }
+
+/* ---- node and property access ---- */
+
+static gboolean
+node_visible (VrtcEngine *engine,
+              Node       *node)
+{
+  guint depth = 0;
+
+  for (Node *n = node; n != NULL; n = n->parent)
+    {
+      if (n == engine->root)
+        return TRUE;
+      if (!n->live || depth++ > g_hash_table_size (engine->nodes))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+gboolean
+vrtc_engine_get_node (VrtcEngine   *engine,
+                      const char   *key,
+                      VrtcNodeInfo *info)
+{
+  Node *node = node_get (engine, key, FALSE);
+
+  memset (info, 0, sizeof *info);
+  if (node == NULL || !node->exists)
+    return FALSE;
+  info->key = node->key;
+  info->tag = node->tag ? node->tag : "";
+  info->name = node->name ? node->name : "";
+  info->parent = node->parent ? node->parent->key : NULL;
+  info->exists = node->exists;
+  info->live = node->live;
+  info->visible = node_visible (engine, node);
+  return TRUE;
+}
+
+guint
+vrtc_engine_get_n_children (VrtcEngine *engine,
+                            const char *key)
+{
+  Node *node = node_get (engine, key, FALSE);
+
+  return node ? node->children->len : 0;
+}
+
+const char *
+vrtc_engine_get_child (VrtcEngine *engine,
+                       const char *key,
+                       guint       position)
+{
+  Node *node = node_get (engine, key, FALSE);
+
+  if (node == NULL || position >= node->children->len)
+    return NULL;
+  return ((Node *) g_ptr_array_index (node->children, position))->key;
+}
+
+GPtrArray *
+vrtc_engine_list_nodes (VrtcEngine *engine)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GHashTableIter iter;
+  Node *node;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    if (node->exists)
+      g_ptr_array_add (out, node->key);
+  return out;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+GPtrArray *
+vrtc_engine_list_properties (VrtcEngine *engine,
+                             const char *key)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  Node *node = node_get (engine, key, FALSE);
+  GHashTableIter iter;
+  Register *reg;
+
+  if (node == NULL)
+    return out;
+  g_hash_table_iter_init (&iter, node->props);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+    if (reg->value.kind != VRTC_VALUE_NONE)
+      g_ptr_array_add (out, reg->path);
+  g_ptr_array_sort (out, compare_strings);
+  return out;
+}
+
+const VrtcValue *
+vrtc_engine_get_property (VrtcEngine *engine,
+                          const char *key,
+                          const char *path)
+{
+  Node *node = node_get (engine, key, FALSE);
+  Register *reg = node ? register_get (node, path, FALSE) : NULL;
+
+  return reg && reg->value.kind != VRTC_VALUE_NONE ? &reg->value : NULL;
+}
+
+GArray *
+vrtc_engine_get_provenance (VrtcEngine *engine,
+                            const char *key,
+                            const char *path)
+{
+  Node *node = node_get (engine, key, FALSE);
+  Register *reg = node ? register_get (node, path, FALSE) : NULL;
+  GArray *out;
+  const OpRef *winner = NULL;
+  VrtcStamp from = VRTC_STAMP_ZERO;
+
+  if (reg == NULL)
+    return NULL;
+  {
+    /* the fast path leaves flags of superseded ops as they were: settle them */
+    VrtcValue scratch = VRTC_VALUE_INIT;
+
+    register_fold (reg, &scratch);
+    vrtc_value_clear (&scratch);
+  }
+  out = g_array_new (FALSE, FALSE, sizeof (VrtcProvenanceItem));
+  if (reg->ops == NULL)
+    return out;
+
+  for (guint i = reg->ops->len; i > 0; i--)
+    {
+      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref_active (ref) && ref_is_set (ref) && ref_set_value (ref, reg->path) != NULL)
+        {
+          winner = ref;
+          break;
+        }
+    }
+  if (winner != NULL && reg->base != NULL && vrtc_stamp_compare (&winner->stamp, &reg->base->set) <= 0)
+    winner = NULL;
+  if (winner != NULL)
+    from = winner->stamp;
+  else if (reg->base != NULL)
+    from = reg->base->set;
+
+  for (guint i = 0; i < reg->ops->len; i++)
+    {
+      const OpRef *ref = &g_array_index (reg->ops, OpRef, i);
+      VrtcProvenanceItem item = { ref->entry, ref->op_index, ref->stamp, 0 };
+
+      if (!ref_active (ref))
+        item.role = VRTC_PROVENANCE_UNDONE;
+      else if (ref->flags & REF_REJECTED)
+        item.role = VRTC_PROVENANCE_REJECTED;
+      else if (ref == winner)
+        item.role = VRTC_PROVENANCE_WINNER;
+      else if (ref_is_set (ref))
+        item.role = VRTC_PROVENANCE_LOST;
+      else if (vrtc_stamp_compare (&ref->stamp, &from) <= 0)
+        item.role = VRTC_PROVENANCE_SUPERSEDED;
+      else
+        item.role = VRTC_PROVENANCE_APPLIED;
+      g_array_append_val (out, item);
+    }
+  return out;
+}
+
+/* ---- canonical output ---- */
+
+typedef struct {
+  const char *key;
+  GString    *json;     /* pre-rendered field */
+} Field;
+
+static int
+field_compare (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (((const Field *) a)->key, ((const Field *) b)->key);
+}
+
+static void
+fields_add (GArray     *fields,
+            const char *key,
+            GString    *json)
+{
+  Field f = { key, json };
+
+  g_array_append_val (fields, f);
+}
+
+static GString *
+json_string_field (const char *s)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_json_write_string (out, s ? s : "");
+  return out;
+}
+
+static GString *
+json_number_field (double n)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_json_write_number (out, n);
+  return out;
+}
+
+typedef struct {
+  VrtcStamp    max;
+  const OpRef *max_ref;
+} MaxStamp;
+
+static void
+max_stamp_scan (MaxStamp *m,
+                GArray   *refs)
+{
+  const OpRef *top = refs_top (refs);
+
+  if (top != NULL && (m->max_ref == NULL || vrtc_stamp_compare (&top->stamp, &m->max) > 0))
+    {
+      m->max = top->stamp;
+      m->max_ref = top;
+    }
+}
+
+static void
+write_node (VrtcEngine *engine,
+            Node       *node,
+            GString    *out)
+{
+  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  GHashTableIter iter;
+  Register *reg;
+  MaxStamp m = { VRTC_STAMP_ZERO, NULL };
+  const OpRef *top_insert = refs_top (node->inserts);
+  const OpRef *first_insert = refs_bottom (node->inserts);
+  const OpRef *top_remove = refs_top (node->removes);
+  GString *children, *clock;
+  double created_at = 0, updated_at = 0;
+  gint64 lamport = 0;
+  gboolean insert_from_base, remove_from_base, first_from_base;
+
+  max_stamp_scan (&m, node->inserts);
+  max_stamp_scan (&m, node->removes);
+  max_stamp_scan (&m, node->moves);
+  g_hash_table_iter_init (&iter, node->props);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+    max_stamp_scan (&m, reg->ops);
+
+  if (m.max_ref != NULL)
+    {
+      lamport = m.max.lamport;
+      updated_at = m.max_ref->entry->msg->timestamp;
+    }
+  if (node->base != NULL && (m.max_ref == NULL || node->base->lamport > lamport))
+    {
+      lamport = node->base->lamport;
+      updated_at = node->base->updated_at;
+    }
+
+  insert_from_base = node->base != NULL &&
+    (top_insert == NULL || vrtc_stamp_compare (&node->base->insert, &top_insert->stamp) >= 0);
+  first_from_base = node->base != NULL &&
+    (first_insert == NULL || vrtc_stamp_compare (&node->base->first, &first_insert->stamp) <= 0);
+  remove_from_base = node->base != NULL &&
+    (top_remove == NULL || vrtc_stamp_compare (&node->base->remove, &top_remove->stamp) >= 0);
+
+  if (first_from_base)
+    created_at = node->base->created_at;
+  else if (first_insert != NULL)
+    created_at = first_insert->entry->msg->timestamp;
+
+  clock = g_string_new (NULL);
+  if (node == engine->root)
+    g_string_append (clock, "{}");
+  else if (insert_from_base)
+    vrtc_value_write_json (&node->base->clock, clock);
+  else if (top_insert != NULL)
+    vrtc_clock_write_json (&top_insert->entry->msg->clock, clock);
+  else
+    g_string_append (clock, "{}");
+
+  children = g_string_new ("[");
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      if (i)
+        g_string_append_c (children, ',');
+      vrtc_json_write_string (children, ((Node *) g_ptr_array_index (node->children, i))->key);
+    }
+  g_string_append_c (children, ']');
+
+  fields_add (fields, "key", json_string_field (node->key));
+  fields_add (fields, "tag", json_string_field (node == engine->root ? "Scene" : node->tag));
+  fields_add (fields, "name", json_string_field (node == engine->root ? "Root" : node->name));
+  fields_add (fields, "children", children);
+  fields_add (fields, "clock", clock);
+  fields_add (fields, "lamportTime", json_number_field ((double) lamport));
+  fields_add (fields, "createdAt", json_number_field (created_at));
+  fields_add (fields, "updatedAt", json_number_field (updated_at));
+  if (!node->live && node != engine->root)
+    fields_add (fields, "deletedAt",
+                json_number_field (remove_from_base ? node->base->deleted_at
+                                                    : top_remove->entry->msg->timestamp));
+
+  g_hash_table_iter_init (&iter, node->props);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+    if (reg->value.kind != VRTC_VALUE_NONE)
+      {
+        GString *v = g_string_new (NULL);
+
+        vrtc_value_write_json (&reg->value, v);
+        fields_add (fields, reg->path, v);
+      }
+
+  g_array_sort (fields, field_compare);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < fields->len; i++)
+    {
+      Field *f = &g_array_index (fields, Field, i);
+
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, f->key);
+      g_string_append_c (out, ':');
+      g_string_append_len (out, f->json->str, f->json->len);
+      g_string_free (f->json, TRUE);
+    }
+  g_string_append_c (out, '}');
+}
+
+gboolean
+vrtc_engine_write_node (VrtcEngine *engine,
+                        const char *key,
+                        GString    *out)
+{
+  Node *node = node_get (engine, key, FALSE);
+
+  if (node == NULL || !node->exists)
+    return FALSE;
+  write_node (engine, node, out);
+  return TRUE;
+}
+
+static GPtrArray *
+sorted_existing_nodes (VrtcEngine *engine)
+{
+  GPtrArray *keys = vrtc_engine_list_nodes (engine);
+
+  g_ptr_array_sort (keys, compare_strings);
+  return keys;
+}
+
+void
+vrtc_engine_write_graph (VrtcEngine *engine,
+                         GString    *out)
+{
+  g_autoptr(GPtrArray) keys = sorted_existing_nodes (engine);
+
+  g_string_append (out, "{\"nodes\":{");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, key);
+      g_string_append_c (out, ':');
+      write_node (engine, node_get (engine, key, FALSE), out);
+    }
+  g_string_append (out, "},\"rootKey\":\"scene\"}");
+}
+
+/* ---- snapshots ---- */
+
+static void
+write_stamp (GString         *out,
+             const VrtcStamp *s)
+{
+  if (vrtc_stamp_is_zero (s))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_printf (out, "[%" G_GINT64_FORMAT ",", s->lamport);
+  vrtc_json_write_string (out, s->session);
+  g_string_append_printf (out, ",%u]", s->index);
+}
+
+/* The newest stamp of any active ref, or of the base. */
+static VrtcStamp
+register_max_stamp (Register *reg)
+{
+  const OpRef *top = refs_top (reg->ops);
+  VrtcStamp s = reg->base ? reg->base->max : VRTC_STAMP_ZERO;
+
+  if (top != NULL && vrtc_stamp_compare (&top->stamp, &s) > 0)
+    s = top->stamp;
+  return s;
+}
+
+static VrtcStamp
+register_set_stamp (Register *reg)
+{
+  VrtcStamp s = reg->base ? reg->base->set : VRTC_STAMP_ZERO;
+
+  for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
+    {
+      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref_active (ref) && ref_is_set (ref) && ref_set_value (ref, reg->path) != NULL)
+        {
+          if (vrtc_stamp_compare (&ref->stamp, &s) > 0)
+            s = ref->stamp;
+          break;
+        }
+    }
+  return s;
+}
+
+static VrtcStamp
+top_stamp_with_base (GArray          *refs,
+                     const VrtcStamp *base)
+{
+  const OpRef *top = refs_top (refs);
+
+  if (top != NULL && (base == NULL || vrtc_stamp_compare (&top->stamp, base) > 0))
+    return top->stamp;
+  return base ? *base : VRTC_STAMP_ZERO;
+}
+
+static VrtcStamp
+parent_stamp (Node *node)
+{
+  g_autoptr(GArray) candidates = parent_candidates (node);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      ParentCandidate *c = &g_array_index (candidates, ParentCandidate, i);
+
+      if (node->parent != NULL && strcmp (c->parent, node->parent->key) == 0)
+        return c->stamp;
+    }
+  return VRTC_STAMP_ZERO;
+}
+
+void
+vrtc_engine_write_snapshot (VrtcEngine *engine,
+                           GString    *out)
+{
+  g_autoptr(GPtrArray) keys = sorted_existing_nodes (engine);
+  g_autoptr(GHashTable) with_props = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_string_append (out, "{\"graph\":");
+  vrtc_engine_write_graph (engine, out);
+  g_string_append_printf (out, ",\"journalIndex\":%u,\"lamportTime\":%" G_GINT64_FORMAT,
+                          engine->entries->len, engine->lamport);
+  g_string_append (out, ",\"stamps\":{");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      Node *node = node_get (engine, g_ptr_array_index (keys, i), FALSE);
+      g_autoptr(GPtrArray) paths = vrtc_engine_list_properties (engine, node->key);
+      VrtcStamp s;
+
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, node->key);
+      g_string_append (out, ":{\"first\":");
+      write_stamp (out, &node->first);
+      g_string_append (out, ",\"insert\":");
+      s = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
+      write_stamp (out, &s);
+      g_string_append (out, ",\"parent\":");
+      if (node->parent != NULL && node != engine->root)
+        {
+          s = parent_stamp (node);
+          g_string_append_c (out, '[');
+          vrtc_json_write_string (out, node->parent->key);
+          g_string_append_c (out, ',');
+          write_stamp (out, &s);
+          g_string_append_c (out, ']');
+        }
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"props\":{");
+      for (guint p = 0; p < paths->len; p++)
+        {
+          Register *reg = register_get (node, g_ptr_array_index (paths, p), FALSE);
+
+          if (p)
+            g_string_append_c (out, ',');
+          vrtc_json_write_string (out, reg->path);
+          g_string_append (out, ":[");
+          s = register_set_stamp (reg);
+          write_stamp (out, &s);
+          g_string_append_c (out, ',');
+          s = register_max_stamp (reg);
+          write_stamp (out, &s);
+          g_string_append_c (out, ']');
+        }
+      g_string_append (out, "},\"remove\":");
+      s = top_stamp_with_base (node->removes, node->base ? &node->base->remove : NULL);
+      write_stamp (out, &s);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "},\"vectorClock\":");
+  vrtc_clock_write_json (&engine->clock, out);
+  g_string_append_c (out, '}');
+}
+
+const char *
+vrtc_engine_get_snapshot_json (VrtcEngine *engine)
+{
+  return engine->snapshot_json;
+}
+
+/* Parsing a snapshot value back. Every check happens before anything changes. */
+
+static gboolean
+read_stamp (VrtcEngine      *engine,
+            const VrtcValue *v,
+            VrtcStamp       *out,
+            const char      *where,
+            GError         **error)
+{
+  *out = VRTC_STAMP_ZERO;
+  if (v == NULL || v->kind == VRTC_VALUE_NULL)
+    return TRUE;
+  if (v->kind != VRTC_VALUE_ARRAY || v->len != 3 ||
+      v->u.items[0].kind != VRTC_VALUE_NUMBER || v->u.items[1].kind != VRTC_VALUE_STRING ||
+      v->u.items[2].kind != VRTC_VALUE_NUMBER)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "%s: expected a stamp [lamportTime, sessionId, index]", where);
+      return FALSE;
+    }
+  out->lamport = (gint64) v->u.items[0].u.num;
+  out->session = engine ? intern (engine, v->u.items[1].u.str) : v->u.items[1].u.str;
+  out->index = (guint32) v->u.items[2].u.num;
+  return TRUE;
+}
+
+static double
+number_or (const VrtcValue *v,
+           double           fallback)
+{
+  return v != NULL && v->kind == VRTC_VALUE_NUMBER ? v->u.num : fallback;
+}
+
+static const char *
+string_or_null (const VrtcValue *v)
+{
+  return v != NULL && v->kind == VRTC_VALUE_STRING ? v->u.str : NULL;
+}
+
+static gboolean
+is_node_field (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_paths); i++)
+    if (strcmp (name, reserved_paths[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* engine == NULL: only validate. */
+static gboolean
+load_snapshot (VrtcEngine      *engine,
+               const VrtcValue *snapshot,
+               GError         **error)
+{
+  const VrtcValue *graph, *nodes, *stamps, *clock;
+
+  if (snapshot->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE, "snapshot: expected an object");
+      return FALSE;
+    }
+  graph = vrtc_value_object_get (snapshot, "graph");
+  nodes = vrtc_value_object_get (graph, "nodes");
+  if (nodes == NULL || nodes->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, graph ? VRTC_ERROR_WRONG_TYPE : VRTC_ERROR_MISSING_FIELD,
+                   "snapshot.graph.nodes: expected an object");
+      return FALSE;
+    }
+  stamps = vrtc_value_object_get (snapshot, "stamps");
+  clock = vrtc_value_object_get (snapshot, "vectorClock");
+  if (clock != NULL && clock->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.vectorClock: expected an object");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      const char *key = nodes->u.members[i].key;
+      const VrtcValue *nv = &nodes->u.members[i].value;
+      const VrtcValue *ns = vrtc_value_object_get (stamps, key);
+      const VrtcValue *props_stamps = vrtc_value_object_get (ns, "props");
+      const VrtcValue *parent = vrtc_value_object_get (ns, "parent");
+      g_autofree char *where = g_strdup_printf ("snapshot.stamps.%s", key);
+      NodeBase base = { 0 };
+      Node *node;
+
+      if (nv->kind != VRTC_VALUE_OBJECT)
+        {
+          g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                       "snapshot.graph.nodes.%s: expected an object", key);
+          return FALSE;
+        }
+      if (!read_stamp (engine, vrtc_value_object_get (ns, "insert"), &base.insert, where, error) ||
+          !read_stamp (engine, vrtc_value_object_get (ns, "first"), &base.first, where, error) ||
+          !read_stamp (engine, vrtc_value_object_get (ns, "remove"), &base.remove, where, error))
+        return FALSE;
+      if (parent != NULL && parent->kind == VRTC_VALUE_ARRAY && parent->len == 2 &&
+          parent->u.items[0].kind == VRTC_VALUE_STRING)
+        {
+          if (!read_stamp (engine, &parent->u.items[1], &base.parent_stamp, where, error))
+            return FALSE;
+        }
+      else if (parent != NULL && parent->kind != VRTC_VALUE_NULL)
+        {
+          g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                       "%s.parent: expected [parentKey, stamp]", where);
+          return FALSE;
+        }
+
+      if (engine == NULL)
+        continue;
+
+      node = strcmp (key, ROOT_KEY) == 0 ? engine->root : node_get (engine, key, TRUE);
+      if (node != engine->root)
+        {
+          const VrtcValue *deleted = vrtc_value_object_get (nv, "deletedAt");
+
+          node->base = g_new0 (NodeBase, 1);
+          *node->base = base;
+          node->base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
+          node->base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
+          node->base->parent = parent && parent->kind == VRTC_VALUE_ARRAY
+            ? g_strdup (parent->u.items[0].u.str) : NULL;
+          if (vrtc_value_object_get (nv, "clock"))
+            vrtc_value_copy (&node->base->clock, vrtc_value_object_get (nv, "clock"));
+          else
+            vrtc_value_take_object (&node->base->clock, NULL, 0);
+          node->base->created_at = number_or (vrtc_value_object_get (nv, "createdAt"), 0);
+          node->base->updated_at = number_or (vrtc_value_object_get (nv, "updatedAt"), 0);
+          node->base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
+          node->base->deleted_at = number_or (deleted, 0);
+          /* without stamps (a plain graph), a node is live unless it has deletedAt */
+          if (ns == NULL)
+            {
+              base.insert = (VrtcStamp) { node->base->lamport, intern (engine, ""), 0 };
+              node->base->insert = base.insert;
+              node->base->first = base.insert;
+              node->base->parent_stamp = base.insert;
+              if (node->base->parent == NULL)
+                node->base->parent = g_strdup (ROOT_KEY);
+              if (deleted != NULL)
+                node->base->remove = (VrtcStamp) { node->base->lamport, intern (engine, ""), 1 };
+            }
+        }
+
+      for (guint m = 0; m < nv->len; m++)
+        {
+          const char *path = nv->u.members[m].key;
+          const VrtcValue *ps = vrtc_value_object_get (props_stamps, path);
+          Register *reg;
+
+          if (is_node_field (path))
+            continue;
+          reg = register_get (node, path, TRUE);
+          reg->base = g_new0 (RegisterBase, 1);
+          vrtc_value_copy (&reg->base->value, &nv->u.members[m].value);
+          vrtc_value_copy (&reg->value, &nv->u.members[m].value);
+          if (ps != NULL && ps->kind == VRTC_VALUE_ARRAY && ps->len == 2)
+            {
+              read_stamp (engine, &ps->u.items[0], &reg->base->set, where, NULL);
+              read_stamp (engine, &ps->u.items[1], &reg->base->max, where, NULL);
+            }
+          else if (node->base != NULL)
+            reg->base->set = reg->base->max = node->base->insert;
+        }
+    }
+
+  if (engine == NULL)
+    return TRUE;
+
+  /* plain graphs name children per node: use them as the parent of each child */
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      const VrtcValue *children = vrtc_value_object_get (&nodes->u.members[i].value, "children");
+
+      if (children == NULL || children->kind != VRTC_VALUE_ARRAY)
+        continue;
+      for (guint c = 0; c < children->len; c++)
+        {
+          Node *child;
+
+          if (children->u.items[c].kind != VRTC_VALUE_STRING)
+            continue;
+          child = node_get (engine, children->u.items[c].u.str, FALSE);
+          if (child != NULL && child->base != NULL &&
+              vrtc_value_object_get (stamps, child->key) == NULL)
+            {
+              g_free (child->base->parent);
+              child->base->parent = g_strdup (nodes->u.members[i].key);
+              child->base->first.index = c + 2;
+            }
+        }
+    }
+
+  if (clock != NULL)
+    for (guint i = 0; i < clock->len; i++)
+      vrtc_clock_set (&engine->clock, clock->u.members[i].key,
+                      (guint64) number_or (&clock->u.members[i].value, 0));
+  engine->lamport = (gint64) number_or (vrtc_value_object_get (snapshot, "lamportTime"), 0);
+  engine->next_seq = MAX (engine->next_seq, vrtc_clock_get (&engine->clock, engine->session_id) + 1);
+
+  {
+    GHashTableIter iter;
+    Node *node;
+
+    g_hash_table_iter_init (&iter, engine->nodes);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+      node_refresh (engine, node);
+  }
+  return TRUE;
+}
+
+/* ---- life cycle ---- */
+
+static void
+engine_init_state (VrtcEngine *engine)
+{
+  engine->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, node_free);
+  engine->entries = g_ptr_array_new_with_free_func (entry_free);
+  engine->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  engine->own = g_ptr_array_new ();
+  engine->orphan_metas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_array_unref);
+  engine->root = node_get (engine, ROOT_KEY, TRUE);
+  engine->root->exists = TRUE;
+  engine->root->live = TRUE;
+  engine->root->tag = "Scene";
+  engine->root->name = "Root";
+  engine->lamport = 0;
+  engine->next_seq = 1;
+  engine->offset = 0;
+  engine->n_demoted = 0;
+}
+
+static void
+engine_clear_state (VrtcEngine *engine)
+{
+  if (engine->pending)
+    {
+      entry_free (engine->pending);
+      engine->pending = NULL;
+    }
+  g_clear_pointer (&engine->orphan_metas, g_hash_table_unref);
+  g_clear_pointer (&engine->own, g_ptr_array_unref);
+  g_clear_pointer (&engine->by_id, g_hash_table_unref);
+  g_clear_pointer (&engine->nodes, g_hash_table_unref);
+  g_clear_pointer (&engine->entries, g_ptr_array_unref);
+  vrtc_clock_clear (&engine->clock);
+  vrtc_value_clear (&engine->loaded);
+  g_clear_pointer (&engine->snapshot_json, g_free);
+}
+
+VrtcEngine *
+vrtc_engine_new (const char *session_id)
+{
+  VrtcEngine *engine;
+
+  g_return_val_if_fail (session_id != NULL && *session_id != '\0', NULL);
+
+  engine = g_new0 (VrtcEngine, 1);
+  engine->session_id = g_strdup (session_id);
+  engine->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  engine->session = intern (engine, session_id);
+  engine_init_state (engine);
+  return engine;
+}
+
+void
+vrtc_engine_free (VrtcEngine *engine)
+{
+  if (engine == NULL)
+    return;
+  engine_clear_state (engine);
+  g_hash_table_unref (engine->strings);
+  g_free (engine->session_id);
+  g_free (engine);
+}
+
+void
+vrtc_engine_set_listener (VrtcEngine               *engine,
+                          const VrtcEngineListener *listener,
+                          gpointer                  data)
+{
+  if (listener != NULL)
+    engine->listener = *listener;
+  else
+    memset (&engine->listener, 0, sizeof engine->listener);
+  engine->listener_data = data;
+}
+
+const char *
+vrtc_engine_get_session_id (VrtcEngine *engine)
+{
+  return engine->session_id;
+}
+
+gint64
+vrtc_engine_get_lamport (VrtcEngine *engine)
+{
+  return engine->lamport;
+}
+
+const VrtcClock *
+vrtc_engine_get_clock (VrtcEngine *engine)
+{
+  return &engine->clock;
+}
+
+gboolean
+vrtc_engine_init_from_server (VrtcEngine      *engine,
+                              const VrtcValue *snapshot,
+                              VrtcMessage    **journal,
+                              guint            n_journal,
+                              GError         **error)
+{
+  g_autoptr(GPtrArray) unacked = NULL;
+  g_autoptr(GPtrArray) pending_ops = NULL;
+  VrtcEngineListener listener = engine->listener;
+  gpointer listener_data = engine->listener_data;
+
+  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE &&
+      !load_snapshot (NULL, snapshot, error))
+    return FALSE;
+  for (guint i = 0; i < n_journal; i++)
+    {
+      guint64 seq;
+
+      if (!id_matches_session (journal[i], &seq))
+        {
+          g_set_error (error, VRTC_ERROR, VRTC_ERROR_ID_MISMATCH,
+                       "journal[%u].id: \"%s\" does not match sessionId \"%s\"", i,
+                       journal[i]->id ? journal[i]->id : "",
+                       journal[i]->session_id ? journal[i]->session_id : "");
+          return FALSE;
+        }
+    }
+
+  /* own work not yet acked survives the reset and is applied again on top */
+  unacked = vrtc_engine_get_unacked (engine);
+  if (engine->pending)
+    {
+      pending_ops = g_ptr_array_new ();
+      g_ptr_array_add (pending_ops, vrtc_msg_ref (engine->pending->msg));
+    }
+
+  memset (&engine->listener, 0, sizeof engine->listener);
+  engine_clear_state (engine);
+  engine_init_state (engine);
+
+  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE)
+    {
+      vrtc_value_copy (&engine->loaded, snapshot);
+      load_snapshot (engine, snapshot, NULL);
+    }
+  for (guint i = 0; i < n_journal; i++)
+    vrtc_engine_receive (engine, journal[i], NULL, NULL);
+  for (guint i = 0; i < unacked->len; i++)
+    {
+      VrtcMessage *msg = g_ptr_array_index (unacked, i);
+      VrtcEntry *entry;
+
+      vrtc_engine_receive (engine, msg, NULL, NULL);
+      entry = g_hash_table_lookup (engine->by_id, msg->id);
+      if (entry != NULL && entry->msg == msg)
+        entry->ack = FALSE;
+    }
+  if (pending_ops != NULL)
+    {
+      VrtcMessage *msg = g_ptr_array_index (pending_ops, 0);
+
+      for (guint i = 0; i < msg->n_ops; i++)
+        vrtc_engine_edit (engine, &msg->ops[i]);
+      vrtc_msg_unref (msg);
+    }
+
+  engine->listener = listener;
+  engine->listener_data = listener_data;
+  if (engine->listener.reset)
+    engine->listener.reset (engine->listener_data);
+  return TRUE;
+}
+
+VrtcEngine *
+vrtc_engine_new_at (VrtcEngine *engine,
+                    guint       position)
+{
+  VrtcEngine *copy;
+  guint end;
+
+  g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
+
+  copy = vrtc_engine_new (engine->session_id);
+  if (engine->loaded.kind != VRTC_VALUE_NONE)
+    {
+      vrtc_value_copy (&copy->loaded, &engine->loaded);
+      load_snapshot (copy, &copy->loaded, NULL);
+    }
+  end = engine->offset + position;
+  for (guint i = 0; i <= end; i++)
+    {
+      VrtcEntry *entry = g_ptr_array_index (engine->entries, i);
+      VrtcEntry *mine;
+
+      vrtc_engine_receive (copy, entry->msg, NULL, NULL);
+      mine = g_hash_table_lookup (copy->by_id, entry->msg->id);
+      mine->ack = entry->ack;
+    }
+  /* positions before the engine's own offset are not part of its journal */
+  copy->offset = MIN (engine->offset, copy->entries->len);
+  return copy;
+}
+
+guint
+vrtc_engine_compact (VrtcEngine *engine)
+{
+  guint journal_len = vrtc_engine_journal_length (engine);
+  guint n = 0;
+  GString *json;
+  VrtcEngine *at;
+
+  while (n < journal_len)
+    {
+      VrtcEntry *entry = g_ptr_array_index (engine->entries, engine->offset + n);
+
+      if (!entry->ack || entry->undone)
+        break;
+      n++;
+    }
+  if (n == 0)
+    return 0;
+
+  /* the snapshot is the state right after the last folded entry */
+  at = vrtc_engine_new_at (engine, n - 1);
+  json = g_string_new (NULL);
+  vrtc_engine_write_snapshot (at, json);
+  vrtc_engine_free (at);
+  g_free (engine->snapshot_json);
+  engine->snapshot_json = g_string_free (json, FALSE);
+
+  /* entries stay referenced by the registers they touched, so a late set, a late
+   * concurrent delta or an undo still resolves exactly; only the journal shrinks */
+  engine->offset += n;
+  emit_journal (engine, 0, n, 0);
+  return n;
+}

@@ -1,0 +1,989 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "vrtc-codec.h"
+#include "vrtc-engine.h"
+#include "vrtc-optable.h"
+
+/* ---- helpers: ops and messages built from short JSON snippets ---- */
+
+static void
+parse_value (const char *json,
+             VrtcValue  *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (json == NULL)
+    return;
+  if (!vrtc_codec_parse_value (json, -1, out, &error))
+    g_error ("bad test JSON %s: %s", json, error->message);
+}
+
+static VrtcOperation
+op_make (const char *key,
+         const char *otype,
+         const char *path,
+         const char *value_json)
+{
+  VrtcOperation op = { 0 };
+
+  op.key = g_strdup (key);
+  op.otype = g_strdup (otype);
+  op.path = g_strdup (path);
+  parse_value (value_json, &op.value);
+  vrtc_op_resolve (&op);
+  return op;
+}
+
+static VrtcOperation
+op_insert (const char *key,
+           const char *parent,
+           const char *tag,
+           const char *props_json)
+{
+  VrtcOperation op = op_make (key, "node.insert", "", props_json);
+
+  op.parent_key = g_strdup (parent);
+  op.tag = g_strdup (tag);
+  return op;
+}
+
+static VrtcOperation
+op_extras (VrtcOperation op,
+           const char   *extras_json)
+{
+  parse_value (extras_json, &op.extras);
+  return op;
+}
+
+/* A remote message; takes the ops. */
+static VrtcMessage *
+msg_make (const char    *session,
+          guint64        seq,
+          gint64         lamport,
+          double         timestamp,
+          guint          n_ops,
+          VrtcOperation *ops)
+{
+  VrtcMessage *msg = vrtc_msg_alloc ();
+
+  msg->session_id = g_strdup (session);
+  msg->id = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, session, seq);
+  msg->lamport = lamport;
+  msg->timestamp = timestamp;
+  vrtc_clock_set (&msg->clock, session, seq);
+  msg->ops = g_new0 (VrtcOperation, n_ops);
+  memcpy (msg->ops, ops, sizeof (VrtcOperation) * n_ops);
+  msg->n_ops = n_ops;
+  return msg;
+}
+
+static VrtcMessage *
+msg1 (const char    *session,
+      guint64        seq,
+      gint64         lamport,
+      VrtcOperation  op)
+{
+  return msg_make (session, seq, lamport, 1000.0 * lamport, 1, &op);
+}
+
+static void
+receive (VrtcEngine  *engine,
+         VrtcMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vrtc_engine_receive (engine, msg, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+edit (VrtcEngine    *engine,
+      VrtcOperation  op)
+{
+  vrtc_engine_edit (engine, &op);
+  vrtc_op_clear (&op);
+}
+
+static VrtcMessage *
+commit1 (VrtcEngine    *engine,
+         VrtcOperation  op)
+{
+  edit (engine, op);
+  return vrtc_engine_commit (engine, 5000);
+}
+
+static char *
+prop_json (VrtcEngine *engine,
+           const char *key,
+           const char *path)
+{
+  const VrtcValue *v = vrtc_engine_get_property (engine, key, path);
+
+  return v ? vrtc_value_to_json (v) : NULL;
+}
+
+static char *
+graph_json (VrtcEngine *engine)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_engine_write_graph (engine, out);
+  return g_string_free (out, FALSE);
+}
+
+#define assert_prop(engine, key, path, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = prop_json ((engine), (key), (path)); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+/* ---- the seed's examples ---- */
+
+static void
+test_quickstart (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("my-session");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL;
+  VrtcNodeInfo info;
+
+  m1 = commit1 (e, op_insert ("cube-1", "scene", "Mesh", NULL));
+  m2 = commit1 (e, op_make ("cube-1", "vector3.add", "transform.position", "[1,0,0]"));
+  assert_prop (e, "cube-1", "transform.position", "[1,0,0]");
+  g_assert_cmpstr (m1->id, ==, "my-session:1");
+  g_assert_cmpstr (m2->id, ==, "my-session:2");
+  g_assert_cmpint (m2->lamport, ==, 2);
+  g_assert_cmpuint (vrtc_clock_get (&m2->clock, "my-session"), ==, 2);
+  g_assert_true (vrtc_engine_get_node (e, "cube-1", &info));
+  g_assert_cmpstr (info.tag, ==, "Mesh");
+  g_assert_cmpstr (info.parent, ==, "scene");
+  g_assert_true (info.visible);
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "scene"), ==, 1);
+  g_assert_cmpstr (vrtc_engine_get_child (e, "scene", 0), ==, "cube-1");
+  vrtc_engine_free (e);
+}
+
+static void
+test_concurrent_add (void)
+{
+  VrtcEngine *a = vrtc_engine_new ("alice");
+  VrtcEngine *b = vrtc_engine_new ("bob");
+  g_autoptr(VrtcMessage) ma = NULL, mb = NULL;
+  g_autofree char *ga = NULL, *gb = NULL;
+
+  ma = commit1 (a, op_make ("cube", "vector3.add", "position", "[1,0,0]"));
+  mb = commit1 (b, op_make ("cube", "vector3.add", "position", "[0,1,0]"));
+  receive (a, mb);
+  receive (b, ma);
+  assert_prop (a, "cube", "position", "[1,1,0]");
+  assert_prop (b, "cube", "position", "[1,1,0]");
+  ga = graph_json (a);
+  gb = graph_json (b);
+  g_assert_cmpstr (ga, ==, gb);
+  vrtc_engine_free (a);
+  vrtc_engine_free (b);
+}
+
+static void
+lww_case (const char *s5, gint64 l5, const char *v5,
+          const char *s6, gint64 l6, const char *v6,
+          const char *expected)
+{
+  for (guint order = 0; order < 2; order++)
+    {
+      VrtcEngine *e = vrtc_engine_new ("observer");
+      g_autoptr(VrtcMessage) m5 = msg1 (s5, 1, l5, op_make ("n", "number.set", "x", v5));
+      g_autoptr(VrtcMessage) m6 = msg1 (s6, 1, l6, op_make ("n", "number.set", "x", v6));
+
+      receive (e, order ? m6 : m5);
+      receive (e, order ? m5 : m6);
+      assert_prop (e, "n", "x", expected);
+      vrtc_engine_free (e);
+    }
+}
+
+static void
+test_lww_lamport (void)
+{
+  /* the set at Lamport 6 wins whichever arrives first, even from the "smaller" session */
+  lww_case ("zed", 5, "5", "amy", 6, "6", "6");
+}
+
+static void
+test_lww_session (void)
+{
+  /* equal Lamport times: the higher session id wins, in either order */
+  lww_case ("alice", 7, "1", "bob", 7, "2", "2");
+  lww_case ("bob", 7, "2", "alice", 7, "1", "2");
+}
+
+/* ---- every op type: exact result, identity, mismatch ---- */
+
+typedef struct {
+  const char *set_otype;   /* NULL: no set before the delta */
+  const char *set_value;
+  const char *otype;
+  const char *value;
+  const char *extras;
+  const char *expected;    /* NULL: rejected, the value stays as the set left it */
+} OpCase;
+
+static const OpCase op_cases[] = {
+  { "number.set", "2", "number.add", "3", NULL, "5" },
+  { NULL, NULL, "number.add", "3", NULL, "3" },
+  { "number.set", "2", "number.multiply", "3.5", NULL, "7" },
+  { NULL, NULL, "number.multiply", "4", NULL, "4" },
+  { "number.set", "2", "number.min", "-1", NULL, "-1" },
+  { NULL, NULL, "number.min", "9", NULL, "9" },
+  { "number.set", "2", "number.max", "1", NULL, "2" },
+  { NULL, NULL, "number.max", "-9", NULL, "-9" },
+  { "number.set", "0.1", "number.add", "0.2", NULL, "0.30000000000000004" },
+  { "number.set", "1e308", "number.multiply", "10", NULL, NULL },
+  { "string.set", "\"ab\"", "number.add", "1", NULL, NULL },
+  { "number.set", "1", "number.add", "\"1\"", NULL, NULL },
+  { "string.set", "\"foo\"", "string.concat", "\"bar\"", NULL, "\"foobar\"" },
+  { NULL, NULL, "string.concat", "\"bar\"", NULL, "\"bar\"" },
+  { "string.set", "\"a\"", "string.concat", "{\"value\":\"b\",\"separator\":\", \"}", NULL, "\"a, b\"" },
+  { "string.set", "\"\"", "string.concat", "{\"value\":\"b\",\"separator\":\", \"}", NULL, "\"b\"" },
+  { "string.set", "\"a\"", "string.concat", "\"b\"", "{\"separator\":\"/\"}", "\"a/b\"" },
+  { "number.set", "1", "string.concat", "\"b\"", NULL, NULL },
+  { "text.init", "\"héllo\"", "text.insert", "{\"position\":2,\"value\":\"XY\"}", NULL, "\"héXYllo\"" },
+  { "text.init", "\"abc\"", "text.insert", "\"Z\"", "{\"position\":99}", "\"abcZ\"" },
+  { NULL, NULL, "text.insert", "{\"position\":0,\"value\":\"new\"}", NULL, "\"new\"" },
+  { "text.init", "\"abc\"", "text.insert", "{\"position\":-1,\"value\":\"x\"}", NULL, NULL },
+  { "text.init", "\"h€llo\"", "text.delete", "{\"position\":1,\"length\":2}", NULL, "\"hlo\"" },
+  { "text.init", "\"abc\"", "text.delete", "null", "{\"position\":1,\"length\":10}", "\"a\"" },
+  { "text.init", "\"abc\"", "text.delete", "{\"position\":1}", NULL, NULL },
+  { "boolean.set", "false", "boolean.or", "true", NULL, "true" },
+  { NULL, NULL, "boolean.or", "false", NULL, "false" },
+  { "boolean.set", "true", "boolean.and", "false", NULL, "false" },
+  { NULL, NULL, "boolean.and", "true", NULL, "true" },
+  { "boolean.set", "true", "boolean.and", "1", NULL, NULL },
+  { "vector3.set", "[1,2,3]", "vector3.add", "[1,1,1]", NULL, "[2,3,4]" },
+  { NULL, NULL, "vector3.add", "[0,0,0]", NULL, "[0,0,0]" },
+  { "vector3.set", "[1,2,3]", "vector3.multiply", "[2,0,-1]", NULL, "[2,0,-3]" },
+  { NULL, NULL, "vector3.multiply", "[5,6,7]", NULL, "[5,6,7]" },
+  { "vector3.set", "[1,0,0]", "vector3.applyEuler", "[0,0,1.5707963267948966]", NULL, "[6.123233995736766e-17,1,0]" },
+  { "vector3.set", "[0,1,0]", "vector3.applyEuler", "[1.5707963267948966,0,0]", NULL, "[0,6.123233995736766e-17,1]" },
+  { "vector3.set", "[1,2,3]", "vector3.applyQuaternion", "[0,0,1,0]", NULL, "[-1,-2,3]" },
+  { "vector3.set", "[1,2,3]", "vector3.applyQuaternion", "[0,0,-3,0]", NULL, "[-1,-2,3]" },
+  { "vector3.set", "[1,2,3]", "vector3.applyQuaternion", "[0,0,0,2]", NULL, "[1,2,3]" },
+  { "vector3.set", "[1,2,3]", "vector3.applyQuaternion", "[0,0,0,0]", NULL, NULL },
+  { "vector3.set", "[1,2,3]", "vector3.add", "[1,2]", NULL, NULL },
+  { "string.set", "\"x\"", "vector3.add", "[1,2,3]", NULL, NULL },
+  /* the malformed set is rejected, so the add folds from the identity */
+  { "vector3.set", "[1,2]", "vector3.add", "[1,2,3]", NULL, "[1,2,3]" },
+  { "euler.set", "[0.5,0,0]", "euler.add", "[0.25,1,0]", NULL, "[0.75,1,0]" },
+  { NULL, NULL, "euler.add", "[1,2,3]", NULL, "[1,2,3]" },
+  { "quaternion.set", "[0,0,0,1]", "quaternion.multiply", "[1,0,0,0]", NULL, "[1,0,0,0]" },
+  { "quaternion.set", "[1,0,0,0]", "quaternion.multiply", "[0,1,0,0]", NULL, "[0,0,1,0]" },
+  { "quaternion.set", "[0,1,0,0]", "quaternion.multiply", "[1,0,0,0]", NULL, "[0,0,-1,0]" },
+  { NULL, NULL, "quaternion.multiply", "[0.5,0.5,0.5,0.5]", NULL, "[0.5,0.5,0.5,0.5]" },
+  { "quaternion.set", "[0,0,0,1]", "quaternion.multiply", "[0,0,1]", NULL, NULL },
+  { "color.set", "\"#ff0000\"", "color.blend", "\"#0000ff\"", NULL, "\"#7f007f\"" },
+  { "color.set", "\"#FF0000\"", "color.blend", "\"#00ff00\"", "{\"alpha\":0.25}", "\"#bf3f00\"" },
+  { NULL, NULL, "color.blend", "\"#123456\"", NULL, "\"#123456\"" },
+  { NULL, NULL, "color.blend", "\"#abc\"", NULL, "\"#aabbcc\"" },
+  { "color.set", "\"red\"", "color.blend", "\"#0000ff\"", NULL, NULL },
+  { "color.set", "\"#ff0000\"", "color.blend", "\"#0000ff\"", "{\"alpha\":2}", NULL },
+  { "array.set", "[1,\"a\"]", "array.push", "{\"k\":1}", NULL, "[1,\"a\",{\"k\":1}]" },
+  { NULL, NULL, "array.push", "1", NULL, "[1]" },
+  { "array.set", "[1,2,3]", "array.union", "[3,4,4,5]", NULL, "[1,2,3,4,5]" },
+  { "array.set", "[1,2]", "array.union", "2", NULL, "[1,2]" },
+  { NULL, NULL, "array.union", "[\"a\",\"a\"]", NULL, "[\"a\"]" },
+  { "array.set", "[1,2,1]", "array.remove", "1", NULL, "[2,1]" },
+  { "array.set", "[1,2]", "array.remove", "7", NULL, "[1,2]" },
+  { NULL, NULL, "array.remove", "7", NULL, "[]" },
+  { "object.set", "{\"a\":1}", "array.push", "1", NULL, NULL },
+  { "object.set", "{\"a\":1,\"b\":2}", "object.merge", "{\"b\":3,\"c\":4}", NULL, "{\"a\":1,\"b\":3,\"c\":4}" },
+  { NULL, NULL, "object.merge", "{\"z\":1}", NULL, "{\"z\":1}" },
+  { "object.set", "{\"a\":1}", "object.merge", "[1]", NULL, NULL },
+};
+
+static void
+test_op_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (op_cases); i++)
+    {
+      const OpCase *c = &op_cases[i];
+      VrtcEngine *e = vrtc_engine_new ("s");
+      g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL;
+      g_autofree char *before = NULL, *after = NULL;
+      VrtcEntry *entry;
+
+      g_test_message ("case %u: %s %s", i, c->otype, c->value);
+      if (c->set_otype)
+        m1 = commit1 (e, op_make ("n", c->set_otype, "p", c->set_value));
+      before = prop_json (e, "n", "p");
+      m2 = commit1 (e, op_extras (op_make ("n", c->otype, "p", c->value), c->extras));
+      after = prop_json (e, "n", "p");
+      entry = vrtc_engine_lookup_entry (e, m2->id);
+      if (c->expected)
+        {
+          g_assert_cmpstr (after, ==, c->expected);
+          g_assert_cmpuint (vrtc_entry_get_n_rejected (entry), ==, 0);
+        }
+      else
+        {
+          g_assert_cmpstr (after, ==, before);
+          g_assert_cmpuint (vrtc_entry_get_n_rejected (entry), ==, 1);
+        }
+      vrtc_engine_free (e);
+    }
+}
+
+static void
+assert_vec_near (VrtcEngine   *e,
+                 const double *want)
+{
+  const VrtcValue *v = vrtc_engine_get_property (e, "n", "p");
+
+  g_assert_nonnull (v);
+  g_assert_cmpint (v->kind, ==, VRTC_VALUE_VEC);
+  g_assert_cmpuint (v->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpfloat_with_epsilon (v->u.vec[i], want[i], 1e-12);
+}
+
+static void
+test_rotations (void)
+{
+  static const struct {
+    const char *start, *otype, *value;
+    double want[3];
+  } cases[] = {
+    /* 90 degrees about Z, right-handed: X goes to Y */
+    { "[1,0,0]", "vector3.applyQuaternion", "[0,0,0.7071067811865476,0.7071067811865476]", { 0, 1, 0 } },
+    { "[1,0,0]", "vector3.applyQuaternion", "[0,0,1,1]", { 0, 1, 0 } },
+    /* 90 degrees about X: Y goes to Z */
+    { "[0,1,0]", "vector3.applyQuaternion", "[0.7071067811865476,0,0,0.7071067811865476]", { 0, 0, 1 } },
+    /* X first, then Y: Y -> Z -> X (the other order would give Z) */
+    { "[0,1,0]", "vector3.applyEuler", "[1.5707963267948966,1.5707963267948966,0]", { 1, 0, 0 } },
+    /* then Z: X -> Y */
+    { "[0,1,0]", "vector3.applyEuler", "[1.5707963267948966,1.5707963267948966,1.5707963267948966]", { 0, 1, 0 } },
+    { "[3,4,5]", "vector3.applyEuler", "[0,0,0]", { 3, 4, 5 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VrtcEngine *e = vrtc_engine_new ("s");
+      g_autoptr(VrtcMessage) m1 = commit1 (e, op_make ("n", "vector3.set", "p", cases[i].start));
+      g_autoptr(VrtcMessage) m2 = commit1 (e, op_make ("n", cases[i].otype, "p", cases[i].value));
+
+      assert_vec_near (e, cases[i].want);
+      vrtc_engine_free (e);
+    }
+}
+
+static void
+test_op_table_complete (void)
+{
+  static const char *expected[] = {
+    "number.set", "number.add", "number.multiply", "number.min", "number.max",
+    "string.set", "string.concat", "text.init", "text.insert", "text.delete",
+    "boolean.set", "boolean.or", "boolean.and",
+    "vector3.set", "vector3.add", "vector3.multiply", "vector3.applyEuler",
+    "vector3.applyQuaternion", "euler.set", "euler.add", "quaternion.set",
+    "quaternion.multiply", "color.set", "color.blend", "array.set", "array.push",
+    "array.union", "array.remove", "object.set", "object.merge", "node.insert",
+    "node.remove", "node.move", "meta.undo", "meta.redo",
+  };
+  guint n;
+
+  vrtc_optable_rows (&n);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpint (vrtc_optable_lookup (expected[i])->kind, !=, VRTC_OP_KIND_UNSUPPORTED);
+  g_assert_cmpint (vrtc_optable_lookup ("vector4.add")->kind, ==, VRTC_OP_KIND_UNSUPPORTED);
+}
+
+static void
+test_set_types_checked (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("s");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL;
+
+  m1 = commit1 (e, op_make ("n", "vector3.set", "p", "[1,2,3]"));
+  /* a malformed set does not win, even though it is newer */
+  m2 = commit1 (e, op_make ("n", "vector3.set", "p", "[1,2]"));
+  assert_prop (e, "n", "p", "[1,2,3]");
+  g_assert_cmpuint (vrtc_entry_get_n_rejected (vrtc_engine_lookup_entry (e, m2->id)), ==, 1);
+  /* a set of another type replaces the value (LWW) */
+  m3 = commit1 (e, op_make ("n", "string.set", "p", "\"now a string\""));
+  assert_prop (e, "n", "p", "\"now a string\"");
+  vrtc_engine_free (e);
+}
+
+/* ---- ordering: deltas fold in stamp order above the winning set ---- */
+
+static void
+test_fold_order (void)
+{
+  /* set 10 @1, add 5 @3, multiply 2 @2: stamp order gives (10*2)+5 = 25 */
+  g_autoptr(VrtcMessage) a = msg1 ("a", 1, 1, op_make ("n", "number.set", "x", "10"));
+  g_autoptr(VrtcMessage) b = msg1 ("b", 1, 3, op_make ("n", "number.add", "x", "5"));
+  g_autoptr(VrtcMessage) c = msg1 ("c", 1, 2, op_make ("n", "number.multiply", "x", "2"));
+  g_autoptr(VrtcMessage) d = msg1 ("d", 1, 0, op_make ("n", "number.add", "x", "1000"));
+  VrtcMessage *orders[][4] = {
+    { a, b, c, d }, { d, c, b, a }, { b, a, d, c }, { c, d, a, b },
+  };
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      VrtcEngine *e = vrtc_engine_new ("obs");
+
+      for (guint i = 0; i < 4; i++)
+        receive (e, orders[o][i]);
+      /* d is below the winning set: superseded */
+      assert_prop (e, "n", "x", "25");
+      vrtc_engine_free (e);
+    }
+}
+
+static void
+test_duplicate (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  g_autoptr(VrtcMessage) m = msg1 ("a", 1, 1, op_make ("n", "number.add", "x", "5"));
+  VrtcReceiveResult result;
+
+  g_assert_true (vrtc_engine_receive (e, m, &result, NULL));
+  g_assert_cmpint (result, ==, VRTC_RECEIVE_APPLIED);
+  g_assert_true (vrtc_engine_receive (e, m, &result, NULL));
+  g_assert_cmpint (result, ==, VRTC_RECEIVE_DUPLICATE);
+  assert_prop (e, "n", "x", "5");
+  g_assert_cmpuint (vrtc_engine_journal_length (e), ==, 1);
+  vrtc_engine_free (e);
+}
+
+static void
+test_bad_id (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  g_autoptr(VrtcMessage) m = msg1 ("a", 1, 1, op_make ("n", "number.add", "x", "5"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = graph_json (e), *after = NULL;
+
+  g_free (m->id);
+  m->id = g_strdup ("b:1");
+  g_assert_false (vrtc_engine_receive (e, m, NULL, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_ID_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "id"));
+  after = graph_json (e);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (vrtc_engine_journal_length (e), ==, 0);
+  vrtc_engine_free (e);
+}
+
+static void
+test_unknown_otype (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  g_autoptr(VrtcMessage) m = msg1 ("a", 1, 1, op_make ("n", "vector4.add", "x", "[1,2,3,4]"));
+  VrtcEntry *entry;
+
+  receive (e, m);
+  entry = vrtc_engine_journal_get (e, 0);
+  g_assert_cmpuint (vrtc_entry_get_n_unsupported (entry), ==, 1);
+  g_assert_null (vrtc_engine_get_property (e, "n", "x"));
+  vrtc_engine_free (e);
+}
+
+/* ---- nodes ---- */
+
+static void
+test_nodes (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  g_autoptr(VrtcMessage) early = msg1 ("a", 1, 1, op_make ("late", "number.set", "x", "1"));
+  g_autoptr(VrtcMessage) i1 = msg1 ("a", 2, 2, op_insert ("g", "scene", "Group", "{\"name\":\"G\",\"visible\":true}"));
+  g_autoptr(VrtcMessage) i2 = msg1 ("b", 1, 3, op_insert ("late", "g", "Mesh", NULL));
+  g_autoptr(VrtcMessage) i3 = msg1 ("c", 1, 2, op_insert ("first", "g", "Mesh", NULL));
+  g_autoptr(VrtcMessage) rm = msg1 ("a", 3, 4, op_make ("g", "node.remove", "", NULL));
+  g_autoptr(VrtcMessage) back = msg1 ("b", 2, 5, op_insert ("g", "scene", "Group", NULL));
+  VrtcNodeInfo info;
+
+  receive (e, early);
+  /* an op on a key with no insert yet is kept, the node does not exist */
+  g_assert_false (vrtc_engine_get_node (e, "late", &info));
+  receive (e, i1);
+  receive (e, i2);
+  receive (e, i3);
+  g_assert_true (vrtc_engine_get_node (e, "late", &info));
+  assert_prop (e, "late", "x", "1");
+  assert_prop (e, "g", "visible", "true");
+  /* children by first insert stamp: (2,"c") before (3,"b") */
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "g"), ==, 2);
+  g_assert_cmpstr (vrtc_engine_get_child (e, "g", 0), ==, "first");
+  g_assert_cmpstr (vrtc_engine_get_child (e, "g", 1), ==, "late");
+
+  receive (e, rm);
+  g_assert_true (vrtc_engine_get_node (e, "g", &info));
+  g_assert_false (info.live);
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "scene"), ==, 0);
+  g_assert_true (vrtc_engine_get_node (e, "late", &info));
+  g_assert_true (info.live);
+  g_assert_false (info.visible);
+  /* properties survive the remove */
+  assert_prop (e, "g", "visible", "true");
+
+  receive (e, back);
+  g_assert_true (vrtc_engine_get_node (e, "g", &info));
+  g_assert_true (info.live);
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "scene"), ==, 1);
+  g_assert_true (vrtc_engine_get_node (e, "late", &info));
+  g_assert_true (info.visible);
+  vrtc_engine_free (e);
+}
+
+static void
+test_root_not_removable (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  g_autoptr(VrtcMessage) m = msg1 ("a", 1, 1, op_make ("scene", "node.remove", "", NULL));
+  VrtcNodeInfo info;
+
+  receive (e, m);
+  g_assert_true (vrtc_engine_get_node (e, "scene", &info));
+  g_assert_true (info.live);
+  g_assert_cmpuint (vrtc_entry_get_n_rejected (vrtc_engine_journal_get (e, 0)), ==, 1);
+  vrtc_engine_free (e);
+}
+
+static VrtcOperation
+op_move (const char *key,
+         const char *parent)
+{
+  VrtcOperation op = op_make (key, "node.move", "", NULL);
+
+  op.parent_key = g_strdup (parent);
+  return op;
+}
+
+static void
+test_move_cycle (void)
+{
+  g_autoptr(VrtcMessage) ia = msg1 ("s", 1, 1, op_insert ("a", "scene", "Group", NULL));
+  g_autoptr(VrtcMessage) ib = msg1 ("s", 2, 2, op_insert ("b", "scene", "Group", NULL));
+  g_autoptr(VrtcMessage) ma = msg1 ("x", 1, 3, op_move ("a", "b"));
+  g_autoptr(VrtcMessage) mb = msg1 ("y", 1, 3, op_move ("b", "a"));
+  VrtcMessage *orders[][4] = { { ia, ib, ma, mb }, { mb, ma, ib, ia }, { ia, mb, ib, ma } };
+  g_autofree char *first = NULL;
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      VrtcEngine *e = vrtc_engine_new ("obs");
+      VrtcNodeInfo info;
+      g_autofree char *json = NULL;
+
+      for (guint i = 0; i < 4; i++)
+        receive (e, orders[o][i]);
+      /* the move stamped (3,"y") would close the cycle: it is the one ignored */
+      g_assert_true (vrtc_engine_get_node (e, "a", &info));
+      g_assert_cmpstr (info.parent, ==, "b");
+      g_assert_true (vrtc_engine_get_node (e, "b", &info));
+      g_assert_cmpstr (info.parent, ==, "scene");
+      g_assert_true (info.visible);
+      json = graph_json (e);
+      if (first == NULL)
+        first = g_steal_pointer (&json);
+      else
+        g_assert_cmpstr (json, ==, first);
+      vrtc_engine_free (e);
+    }
+}
+
+/* ---- undo / redo ---- */
+
+static void
+test_undo_redo_across_sessions (void)
+{
+  VrtcEngine *a = vrtc_engine_new ("alice");
+  VrtcEngine *b = vrtc_engine_new ("bob");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, u = NULL, r = NULL;
+
+  m1 = commit1 (a, op_make ("n", "number.set", "x", "1"));
+  receive (b, m1);
+  m2 = commit1 (a, op_make ("n", "number.add", "x", "10"));
+  m3 = commit1 (b, op_make ("n", "number.add", "x", "100"));
+  receive (b, m2);
+  receive (a, m3);
+  assert_prop (a, "n", "x", "111");
+
+  g_assert_true (vrtc_engine_can_undo (a));
+  u = vrtc_engine_undo (a, 9000);
+  g_assert_nonnull (u);
+  g_assert_cmpstr (u->ops[0].otype, ==, "meta.undo");
+  g_assert_cmpstr (u->ops[0].target_msg_id, ==, m2->id);
+  assert_prop (a, "n", "x", "101");
+  receive (b, u);
+  assert_prop (b, "n", "x", "101");
+  g_assert_true (vrtc_entry_is_undone (vrtc_engine_lookup_entry (b, m2->id)));
+  g_assert_cmpfloat (vrtc_entry_get_deleted_at (vrtc_engine_lookup_entry (b, m2->id)), ==, 9000);
+
+  g_assert_true (vrtc_engine_can_redo (a));
+  r = vrtc_engine_redo (a, 9500);
+  g_assert_cmpstr (r->ops[0].otype, ==, "meta.redo");
+  receive (b, r);
+  assert_prop (a, "n", "x", "111");
+  assert_prop (b, "n", "x", "111");
+  g_assert_false (vrtc_engine_can_redo (a));
+  vrtc_engine_free (a);
+  vrtc_engine_free (b);
+}
+
+static void
+test_undo_set_restores_previous (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("s");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, u = NULL, u2 = NULL;
+
+  m1 = commit1 (e, op_insert ("box", "scene", "Mesh", "{\"color\":\"#ffffff\"}"));
+  m2 = commit1 (e, op_make ("box", "color.set", "color", "\"#ff0000\""));
+  m3 = commit1 (e, op_make ("box", "color.blend", "color", "\"#0000ff\""));
+  assert_prop (e, "box", "color", "\"#7f007f\"");
+  u = vrtc_engine_undo (e, 1);
+  assert_prop (e, "box", "color", "\"#ff0000\"");
+  u2 = vrtc_engine_undo (e, 2);
+  assert_prop (e, "box", "color", "\"#ffffff\"");
+  vrtc_msg_unref (vrtc_engine_undo (e, 3));
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "scene"), ==, 0);
+  g_assert_false (vrtc_engine_can_undo (e));
+  vrtc_engine_free (e);
+}
+
+static void
+test_meta_before_target (void)
+{
+  g_autoptr(VrtcMessage) m = msg1 ("a", 1, 1, op_make ("n", "number.set", "x", "1"));
+  VrtcOperation undo = op_make ("n", "meta.undo", "", NULL);
+  g_autoptr(VrtcMessage) u = NULL;
+  VrtcEngine *e = vrtc_engine_new ("obs");
+
+  undo.target_msg_id = g_strdup ("a:1");
+  u = msg1 ("a", 2, 2, undo);
+  receive (e, u);
+  receive (e, m);
+  g_assert_null (vrtc_engine_get_property (e, "n", "x"));
+  g_assert_true (vrtc_entry_is_undone (vrtc_engine_lookup_entry (e, "a:1")));
+  vrtc_engine_free (e);
+}
+
+/* ---- journal: acks, unacked, compaction ---- */
+
+static void
+test_acks_unacked (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, remote = NULL;
+  g_autoptr(GPtrArray) unacked = NULL, unacked2 = NULL;
+
+  m1 = commit1 (e, op_make ("n", "number.set", "x", "1"));
+  m2 = commit1 (e, op_make ("n", "number.set", "y", "1"));
+  remote = msg1 ("other", 1, 1, op_make ("n", "number.set", "z", "1"));
+  receive (e, remote);
+  m3 = commit1 (e, op_make ("n", "number.set", "w", "1"));
+  g_assert_false (vrtc_entry_is_acked (vrtc_engine_lookup_entry (e, m1->id)));
+  g_assert_true (vrtc_entry_is_acked (vrtc_engine_lookup_entry (e, remote->id)));
+
+  g_assert_true (vrtc_engine_ack (e, m1->id));
+  g_assert_false (vrtc_engine_ack (e, "me:99"));
+  unacked = vrtc_engine_get_unacked (e);
+  g_assert_cmpuint (unacked->len, ==, 2);
+  g_assert_true (g_ptr_array_index (unacked, 0) == m2);
+  g_assert_true (g_ptr_array_index (unacked, 1) == m3);
+
+  /* undone messages are not resent */
+  vrtc_msg_unref (vrtc_engine_undo (e, 1));
+  unacked2 = vrtc_engine_get_unacked (e);
+  g_assert_cmpuint (unacked2->len, ==, 2);
+  g_assert_true (g_ptr_array_index (unacked2, 0) == m2);
+  g_assert_cmpstr (((VrtcMessage *) g_ptr_array_index (unacked2, 1))->ops[0].otype, ==, "meta.undo");
+  vrtc_engine_free (e);
+}
+
+static void
+test_compact_then_undo (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+
+  m1 = commit1 (e, op_insert ("n", "scene", "Mesh", NULL));
+  m2 = commit1 (e, op_make ("n", "number.set", "x", "1"));
+  m3 = commit1 (e, op_make ("n", "number.add", "x", "5"));
+  vrtc_engine_ack (e, m1->id);
+  vrtc_engine_ack (e, m2->id);
+  before = graph_json (e);
+  /* m3 is not acked: only the first two fold */
+  g_assert_cmpuint (vrtc_engine_compact (e), ==, 2);
+  g_assert_cmpuint (vrtc_engine_journal_length (e), ==, 1);
+  g_assert_cmpuint (vrtc_engine_journal_offset (e), ==, 2);
+  g_assert_nonnull (vrtc_engine_get_snapshot_json (e));
+  g_assert_nonnull (strstr (vrtc_engine_get_snapshot_json (e), "\"journalIndex\":2"));
+  after = graph_json (e);
+  g_assert_cmpstr (before, ==, after);
+
+  vrtc_msg_unref (vrtc_engine_undo (e, 1));
+  assert_prop (e, "n", "x", "1");
+  /* a compacted message can still be undone: the registers kept its stamp */
+  vrtc_msg_unref (vrtc_engine_undo (e, 2));
+  g_assert_null (vrtc_engine_get_property (e, "n", "x"));
+  vrtc_engine_free (e);
+}
+
+static void
+test_compact_late_set (void)
+{
+  /* a set that arrives after compaction with a stamp between folded ops compares right */
+  VrtcEngine *e = vrtc_engine_new ("me");
+  VrtcEngine *fresh = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) a = msg1 ("a", 1, 1, op_make ("n", "number.set", "x", "1"));
+  g_autoptr(VrtcMessage) b = msg1 ("b", 1, 5, op_make ("n", "number.add", "x", "10"));
+  g_autoptr(VrtcMessage) late = msg1 ("c", 1, 3, op_make ("n", "number.set", "x", "100"));
+  g_autofree char *g1 = NULL, *g2 = NULL;
+
+  receive (e, a);
+  receive (e, b);
+  g_assert_cmpuint (vrtc_engine_compact (e), ==, 2);
+  receive (e, late);
+  assert_prop (e, "n", "x", "110");
+  receive (fresh, late);
+  receive (fresh, b);
+  receive (fresh, a);
+  g1 = graph_json (e);
+  g2 = graph_json (fresh);
+  g_assert_cmpstr (g1, ==, g2);
+  vrtc_engine_free (e);
+  vrtc_engine_free (fresh);
+}
+
+/* ---- pending edits ---- */
+
+static void
+test_pending_cancel (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) m1 = NULL, remote = NULL, c = NULL;
+  g_autofree char *before = NULL, *during = NULL, *after = NULL;
+
+  m1 = commit1 (e, op_insert ("n", "scene", "Mesh", "{\"p\":[1,2,3]}"));
+  before = graph_json (e);
+  edit (e, op_make ("n", "vector3.add", "p", "[1,1,1]"));
+  edit (e, op_insert ("child", "n", "Mesh", NULL));
+  edit (e, op_make ("n", "string.set", "label", "\"hi\""));
+  g_assert_cmpuint (vrtc_engine_get_pending_count (e), ==, 3);
+  assert_prop (e, "n", "p", "[2,3,4]");
+  assert_prop (e, "n", "label", "\"hi\"");
+  g_assert_cmpuint (vrtc_engine_get_n_children (e, "n"), ==, 1);
+  during = graph_json (e);
+  g_assert_cmpstr (during, !=, before);
+  g_assert_cmpuint (vrtc_engine_journal_length (e), ==, 1);
+
+  vrtc_engine_cancel_edits (e);
+  after = graph_json (e);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (vrtc_engine_get_pending_count (e), ==, 0);
+  g_assert_null (vrtc_engine_commit (e, 1));
+
+  /* a preview stays on top of remote messages that arrive meanwhile */
+  edit (e, op_make ("n", "vector3.set", "p", "[0,0,0]"));
+  remote = msg1 ("zz", 1, 10, op_make ("n", "vector3.set", "p", "[9,9,9]"));
+  receive (e, remote);
+  assert_prop (e, "n", "p", "[0,0,0]");
+  c = vrtc_engine_commit (e, 2);
+  g_assert_cmpint (c->lamport, ==, 11);
+  assert_prop (e, "n", "p", "[0,0,0]");
+  vrtc_engine_free (e);
+}
+
+/* ---- init_from_server and history ---- */
+
+static void
+test_init_from_server (void)
+{
+  VrtcEngine *server = vrtc_engine_new ("server");
+  VrtcEngine *client = vrtc_engine_new ("client");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, mine = NULL;
+  g_autoptr(GString) snap = g_string_new (NULL);
+  VrtcValue snapshot = VRTC_VALUE_INIT;
+  g_autofree char *gs = NULL, *gc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  m1 = commit1 (server, op_insert ("a", "scene", "Mesh", "{\"x\":1}"));
+  m2 = commit1 (server, op_make ("a", "number.add", "x", "2"));
+  vrtc_engine_ack (server, m1->id);
+  vrtc_engine_ack (server, m2->id);
+  vrtc_engine_compact (server);
+  m3 = commit1 (server, op_make ("a", "number.add", "x", "4"));
+
+  /* the client has one own message the server has not seen */
+  mine = commit1 (client, op_make ("a", "string.set", "label", "\"mine\""));
+
+  parse_value (vrtc_engine_get_snapshot_json (server), &snapshot);
+  g_assert_true (vrtc_engine_init_from_server (client, &snapshot, &m3, 1, &error));
+  g_assert_no_error (error);
+  assert_prop (client, "a", "x", "7");
+  assert_prop (client, "a", "label", "\"mine\"");
+  {
+    g_autoptr(GPtrArray) unacked = vrtc_engine_get_unacked (client);
+
+    g_assert_cmpuint (unacked->len, ==, 1);
+    g_assert_cmpstr (((VrtcMessage *) g_ptr_array_index (unacked, 0))->id, ==, mine->id);
+  }
+
+  receive (server, mine);
+  gs = graph_json (server);
+  gc = graph_json (client);
+  g_assert_cmpstr (gs, ==, gc);
+
+  /* a broken snapshot is refused and changes nothing */
+  {
+    VrtcValue bad = VRTC_VALUE_INIT;
+    g_autoptr(GError) err2 = NULL;
+    g_autofree char *again = NULL;
+
+    parse_value ("{\"graph\":{\"nodes\":[]}}", &bad);
+    g_assert_false (vrtc_engine_init_from_server (client, &bad, NULL, 0, &err2));
+    g_assert_error (err2, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE);
+    again = graph_json (client);
+    g_assert_cmpstr (again, ==, gc);
+    vrtc_value_clear (&bad);
+  }
+  vrtc_value_clear (&snapshot);
+  vrtc_engine_free (server);
+  vrtc_engine_free (client);
+}
+
+static void
+test_history (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL;
+  VrtcEngine *at;
+
+  m1 = commit1 (e, op_make ("n", "number.set", "x", "1"));
+  m2 = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  m3 = vrtc_engine_undo (e, 1);
+  assert_prop (e, "n", "x", "1");
+
+  at = vrtc_engine_new_at (e, 1);
+  /* right after entry 1: the undo had not arrived yet */
+  assert_prop (at, "n", "x", "2");
+  g_assert_false (vrtc_entry_is_undone (vrtc_engine_lookup_entry (at, m2->id)));
+  vrtc_engine_free (at);
+  at = vrtc_engine_new_at (e, 0);
+  assert_prop (at, "n", "x", "1");
+  vrtc_engine_free (at);
+  vrtc_engine_free (e);
+}
+
+/* ---- canonical output ---- */
+
+static void
+test_graph_json (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("s");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL;
+  g_autofree char *json = NULL;
+
+  edit (e, op_insert ("cube-1", "scene", "Mesh", "{\"name\":\"reserved: never a property\"}"));
+  vrtc_engine_cancel_edits (e);
+  {
+    VrtcOperation op = op_insert ("cube-1", "scene", "Mesh", "{\"color\":\"#ff0000\"}");
+
+    op.name = g_strdup ("Cube");
+    m1 = commit1 (e, op);
+  }
+  m2 = commit1 (e, op_make ("cube-1", "vector3.add", "transform.position", "[1,0,0]"));
+  json = graph_json (e);
+  g_assert_cmpstr (json, ==,
+                   "{\"nodes\":{"
+                   "\"cube-1\":{\"children\":[],\"clock\":{\"s\":1},\"color\":\"#ff0000\","
+                   "\"createdAt\":5000,\"key\":\"cube-1\",\"lamportTime\":2,\"name\":\"Cube\","
+                   "\"tag\":\"Mesh\",\"transform.position\":[1,0,0],\"updatedAt\":5000},"
+                   "\"scene\":{\"children\":[\"cube-1\"],\"clock\":{},\"createdAt\":0,"
+                   "\"key\":\"scene\",\"lamportTime\":0,\"name\":\"Root\",\"tag\":\"Scene\","
+                   "\"updatedAt\":0}},"
+                   "\"rootKey\":\"scene\"}");
+  vrtc_engine_free (e);
+}
+
+static void
+test_clock (void)
+{
+  VrtcClock a = { 0 }, b = { 0 };
+
+  g_assert_cmpint (vrtc_clock_compare (&a, &b), ==, VRTC_CLOCK_EQUAL);
+  vrtc_clock_increment (&a, "x");
+  g_assert_cmpint (vrtc_clock_compare (&a, &b), ==, VRTC_CLOCK_AFTER);
+  g_assert_cmpint (vrtc_clock_compare (&b, &a), ==, VRTC_CLOCK_BEFORE);
+  vrtc_clock_increment (&b, "y");
+  g_assert_cmpint (vrtc_clock_compare (&a, &b), ==, VRTC_CLOCK_CONCURRENT);
+  vrtc_clock_merge (&a, &b);
+  g_assert_cmpuint (vrtc_clock_get (&a, "x"), ==, 1);
+  g_assert_cmpuint (vrtc_clock_get (&a, "y"), ==, 1);
+  g_assert_cmpint (vrtc_clock_compare (&a, &b), ==, VRTC_CLOCK_AFTER);
+  vrtc_clock_increment (&b, "x");
+  g_assert_cmpint (vrtc_clock_compare (&a, &b), ==, VRTC_CLOCK_EQUAL);
+  vrtc_clock_clear (&a);
+  vrtc_clock_clear (&b);
+}
+
+static void
+test_numbers (void)
+{
+  static const struct { double n; const char *s; } cases[] = {
+    { 1, "1" }, { 0.1, "0.1" }, { -0.0, "0" }, { 1e21, "1e+21" }, { 1.5e-7, "1.5e-07" },
+    { 123456789012, "123456789012" }, { 0.30000000000000004, "0.30000000000000004" },
+    { -2.5, "-2.5" }, { 1e15, "1e+15" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      vrtc_json_write_number (out, cases[i].n);
+      g_assert_cmpstr (out->str, ==, cases[i].s);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/quickstart", test_quickstart);
+  g_test_add_func ("/engine/convergence/concurrent-add", test_concurrent_add);
+  g_test_add_func ("/engine/convergence/lww-lamport", test_lww_lamport);
+  g_test_add_func ("/engine/convergence/lww-session", test_lww_session);
+  g_test_add_func ("/engine/convergence/fold-order", test_fold_order);
+  g_test_add_func ("/engine/ops/table", test_op_table);
+  g_test_add_func ("/engine/ops/complete", test_op_table_complete);
+  g_test_add_func ("/engine/ops/rotations", test_rotations);
+  g_test_add_func ("/engine/ops/set-types", test_set_types_checked);
+  g_test_add_func ("/engine/ops/unknown", test_unknown_otype);
+  g_test_add_func ("/engine/receive/duplicate", test_duplicate);
+  g_test_add_func ("/engine/receive/bad-id", test_bad_id);
+  g_test_add_func ("/engine/nodes/lifecycle", test_nodes);
+  g_test_add_func ("/engine/nodes/root", test_root_not_removable);
+  g_test_add_func ("/engine/nodes/move-cycle", test_move_cycle);
+  g_test_add_func ("/engine/undo/across-sessions", test_undo_redo_across_sessions);
+  g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
+  g_test_add_func ("/engine/undo/meta-first", test_meta_before_target);
+  g_test_add_func ("/engine/journal/acks", test_acks_unacked);
+  g_test_add_func ("/engine/journal/compact-undo", test_compact_then_undo);
+  g_test_add_func ("/engine/journal/compact-late-set", test_compact_late_set);
+  g_test_add_func ("/engine/pending/cancel", test_pending_cancel);
+  g_test_add_func ("/engine/journal/init-from-server", test_init_from_server);
+  g_test_add_func ("/engine/journal/history", test_history);
+  g_test_add_func ("/engine/output/graph", test_graph_json);
+  g_test_add_func ("/engine/output/numbers", test_numbers);
+  g_test_add_func ("/engine/clock", test_clock);
+
+  return g_test_run ();
+}
