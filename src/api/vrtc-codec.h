@@ -11,7 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* Any JSON text -> VrtcValue. Errors: VRTC_ERROR_INVALID_JSON (with line:column). */
+/* Any JSON text -> VrtcValue. Errors: VRTC_ERROR_INVALID_JSON (with line:column).
+ * Strict RFC 8259 (no comments, trailing commas, NaN, hex, leading zeros, trailing text);
+ * integers of any length are read as the nearest double; a lone surrogate escape becomes
+ * U+FFFD; "\u0000" is refused (INVALID_VALUE), nesting deeper than 512 is TOO_LARGE.
+ * len < 0 means NUL-terminated. Like the vrtc_value_* setters, out must be initialised
+ * (VRTC_VALUE_INIT or a value); it is replaced on success and untouched on error. */
 gboolean     vrtc_codec_parse_value      (const char      *text,
                                           gssize           len,
                                           VrtcValue       *out,
@@ -22,7 +27,9 @@ gboolean     vrtc_codec_value_from_node  (JsonNode        *node,
 JsonNode    *vrtc_codec_value_to_node    (const VrtcValue *value);
 
 /* Decoding from a parsed object, either dialect, the three node.insert/remove shapes.
- * Errors name the field, e.g. "ops[2].otype: expected a string, got a number". */
+ * Errors name the field, e.g. "ops[2].otype: expected a string, got a number".
+ * where (nullable) prefixes the field names ("ops[2]"). out must be zeroed or a valid op;
+ * it is replaced on success (op->type resolved) and untouched on error. */
 gboolean     vrtc_codec_decode_operation (const VrtcValue *obj,
                                           const char      *where,
                                           VrtcOperation   *out,

@@ -90,6 +90,7 @@ struct _Node {
   const char *name;
   VrtcStamp   first;
   Node       *candidate;      /* LWW parent */
+  VrtcStamp   candidate_stamp;
   Node       *parent;         /* resolved parent, after cycle breaking */
   Node       *listed_in;      /* whose children array holds us */
   GPtrArray  *children;       /* Node, sorted by first insert stamp */
@@ -659,6 +660,7 @@ node_refresh (VrtcEngine *engine,
   const char *tag = NULL, *name = NULL;
   gboolean exists, live, order_changed, changed;
   Node *candidate = NULL;
+  VrtcStamp candidate_stamp = VRTC_STAMP_ZERO;
 
   if (node == engine->root)
     return;
@@ -694,7 +696,10 @@ node_refresh (VrtcEngine *engine,
       g_autoptr(GArray) candidates = parent_candidates (node);
 
       if (candidates->len > 0)
-        candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
+        {
+          candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
+          candidate_stamp = g_array_index (candidates, ParentCandidate, 0).stamp;
+        }
       else
         candidate = engine->root;
     }
@@ -708,9 +713,12 @@ node_refresh (VrtcEngine *engine,
   node->name = name;
   node->first = first;
 
-  if (candidate != node->candidate)
+  /* while cycles are broken, the outcome depends on every node's assignments and their
+   * order: any change to a node decides all parents again */
+  if (candidate != node->candidate || engine->n_demoted > 0)
     {
       node->candidate = candidate;
+      node->candidate_stamp = candidate_stamp;
       if (engine->n_demoted == 0 && (candidate == NULL || !reaches (candidate, node)))
         {
           if (node->parent != candidate)
@@ -765,7 +773,9 @@ resolve_all (VrtcEngine *engine)
 
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
-    if (node != engine->root && node->exists)
+    if (node != engine->root && !node->exists)
+      node->parent = NULL;
+    else if (node != engine->root)
       {
         g_autoptr(GArray) candidates = parent_candidates (node);
         NodeOrder o = { node, VRTC_STAMP_ZERO };
@@ -909,8 +919,8 @@ apply_op (VrtcEngine *engine,
 
     case VRTC_OP_KIND_NODE_REMOVE:
     case VRTC_OP_KIND_NODE_MOVE:
-      if (op->key == NULL || *op->key == '\0' || strcmp (op->key, ROOT_KEY) == 0 ||
-          (op->type->kind == VRTC_OP_KIND_NODE_MOVE && op->parent_key == NULL))
+      /* a move's parent_key NULL means the root, as for inserts */
+      if (op->key == NULL || *op->key == '\0' || strcmp (op->key, ROOT_KEY) == 0)
         {
           entry->n_rejected++;
           return;
@@ -1446,9 +1456,12 @@ commit_meta (VrtcEngine *engine,
              double      timestamp)
 {
   VrtcOperation op = { 0 };
+  VrtcEntry *pending = engine->pending;
+  VrtcMessage *msg;
 
-  if (engine->pending != NULL)
-    vrtc_msg_unref (vrtc_engine_commit (engine, timestamp));
+  /* pending edits stay pending: set them aside, commit the meta alone, preview them again */
+  pending_unapply (engine);
+  engine->pending = NULL;
 
   op.key = g_strdup (target->msg->ops[0].key ? target->msg->ops[0].key : ROOT_KEY);
   op.otype = g_strdup (redo ? "meta.redo" : "meta.undo");
@@ -1457,7 +1470,11 @@ commit_meta (VrtcEngine *engine,
   vrtc_op_resolve (&op);
   vrtc_engine_edit (engine, &op);
   vrtc_op_clear (&op);
-  return vrtc_engine_commit (engine, timestamp);
+  msg = vrtc_engine_commit (engine, timestamp);
+
+  engine->pending = pending;
+  pending_reapply (engine);
+  return msg;
 }
 
 VrtcMessage *
@@ -2288,12 +2305,16 @@ load_snapshot (VrtcEngine      *engine,
   engine->next_seq = MAX (engine->next_seq, vrtc_clock_get (&engine->clock, engine->session_id) + 1);
 
   {
+    /* refreshing may create parents that have no insert yet: not while iterating */
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
     GHashTableIter iter;
     Node *node;
 
     g_hash_table_iter_init (&iter, engine->nodes);
     while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
-      node_refresh (engine, node);
+      g_ptr_array_add (all, node);
+    for (guint i = 0; i < all->len; i++)
+      node_refresh (engine, g_ptr_array_index (all, i));
   }
   return TRUE;
 }

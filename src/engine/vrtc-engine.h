@@ -65,7 +65,8 @@ gboolean           vrtc_engine_ack               (VrtcEngine *engine,
 
 gboolean           vrtc_engine_can_undo          (VrtcEngine *engine);
 gboolean           vrtc_engine_can_redo          (VrtcEngine *engine);
-/* Commit a meta.undo / meta.redo message (pending edits are committed first). (transfer full) */
+/* Commit a meta.undo / meta.redo message; pending edits stay pending, previewed above it.
+ * (transfer full) */
 VrtcMessage       *vrtc_engine_undo              (VrtcEngine *engine,
                                                   double      timestamp);
 VrtcMessage       *vrtc_engine_redo              (VrtcEngine *engine,
@@ -140,7 +141,7 @@ typedef struct {
 } VrtcProvenanceItem;
 
 typedef enum {
-  VRTC_PROVENANCE_WINNER,      /* the set (or the first delta) the value starts from */
+  VRTC_PROVENANCE_WINNER,      /* the set the value starts from (deltas alone have none) */
   VRTC_PROVENANCE_APPLIED,     /* a delta folded above the winner */
   VRTC_PROVENANCE_LOST,        /* a set that lost to the winner */
   VRTC_PROVENANCE_SUPERSEDED,  /* a delta below the winning set */

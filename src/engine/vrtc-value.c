@@ -339,35 +339,89 @@ vrtc_json_write_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/*
+ * Shortest digits that round-trip, and among those the closest to n, laid out
+ * the way ECMAScript's Number::toString does, so JavaScript peers print alike.
+ */
 void
 vrtc_json_write_number (GString *out,
                         double   n)
 {
-  char buf[40];
+  char buf[32], digits[20];
+  int prec, exp, k = 0, pt;
 
   if (n == 0 || !isfinite (n))
     {
       g_string_append_c (out, '0');
       return;
     }
-  /* integers that doubles hold exactly print without exponent */
-  if (n == floor (n) && fabs (n) < 1e15)
+  if (n < 0)
     {
-      g_snprintf (buf, sizeof buf, "%.0f", n);
-      g_string_append (out, buf);
-      return;
+      g_string_append_c (out, '-');
+      n = -n;
     }
-  /* shortest precision that round-trips */
-  for (int prec = 1; prec <= 17; prec++)
+  for (prec = 0; prec < 17; prec++)
     {
-      char fmt[8];
+      double back;
+      char *last;
 
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
-      g_ascii_formatd (buf, sizeof buf, fmt, n);
-      if (g_ascii_strtod (buf, NULL) == n)
+      g_snprintf (buf, sizeof buf, "%.*e", prec, n);
+      back = g_ascii_strtod (buf, NULL);
+      if (back == n)
         break;
+      /* %.*e rounds to nearest; the neighbour digit may round-trip too */
+      last = strchr (buf, 'e') - 1;
+      if (back < n && *last != '9')
+        {
+          (*last)++;
+          if (g_ascii_strtod (buf, NULL) == n)
+            break;
+          (*last)--;
+        }
+      if (back > n && *last != '0' && last != buf)
+        {
+          (*last)--;
+          if (g_ascii_strtod (buf, NULL) == n)
+            break;
+          (*last)++;
+        }
     }
-  g_string_append (out, buf);
+  for (const char *p = buf; *p != '\0' && *p != 'e'; p++)
+    if (g_ascii_isdigit (*p))
+      digits[k++] = *p;
+  exp = atoi (strchr (buf, 'e') + 1);
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
+  pt = exp + 1;
+  if (k <= pt && pt <= 21)
+    {
+      g_string_append_len (out, digits, k);
+      for (int i = k; i < pt; i++)
+        g_string_append_c (out, '0');
+    }
+  else if (0 < pt && pt <= 21)
+    {
+      g_string_append_len (out, digits, pt);
+      g_string_append_c (out, '.');
+      g_string_append_len (out, digits + pt, k - pt);
+    }
+  else if (-6 < pt && pt <= 0)
+    {
+      g_string_append (out, "0.");
+      for (int i = pt; i < 0; i++)
+        g_string_append_c (out, '0');
+      g_string_append_len (out, digits, k);
+    }
+  else
+    {
+      g_string_append_c (out, digits[0]);
+      if (k > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append_len (out, digits + 1, k - 1);
+        }
+      g_string_append_printf (out, "e%c%d", pt > 0 ? '+' : '-', ABS (pt - 1));
+    }
 }
 
 void

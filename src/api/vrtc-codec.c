@@ -1,0 +1,2020 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vrtc-codec.h"
+#include "vrtc-optable.h"
+
+/*
+ * Text is parsed by a strict RFC 8259 reader of our own rather than JsonParser: json-glib 1.6
+ * wraps integers beyond 64 bits (JavaScript's JSON.stringify(2 ** 64) is an integer literal),
+ * accepts trailing garbage, comments, single quotes and hex, and cannot say on which line an
+ * array element starts. JsonNode stays the interchange type (value_from_node / value_to_node).
+ */
+
+#define MAX_DEPTH 512
+/* 2^53 - 1: the largest integer a double (and a JavaScript peer) holds exactly */
+#define MAX_SAFE_INTEGER 9007199254740991.0
+
+/* ---------------------------------------------------------------------------------------- */
+/* Reading JSON text                                                                          */
+
+typedef void (*ElementFunc) (gpointer           data,
+                             const char *const *path,
+                             guint              path_len,
+                             guint              index,
+                             guint              line);
+
+typedef struct {
+  const char  *p;
+  const char  *end;
+  const char  *line_start;
+  guint        line;
+  guint        depth;
+  /* path[d] is the key of the member being read at nesting d (NULL inside an array) */
+  const char  *path[MAX_DEPTH + 1];
+  ElementFunc  element_func;
+  gpointer     element_data;
+  guint        element_max_depth;
+} Reader;
+
+static gboolean read_value (Reader     *r,
+                            VrtcValue  *out,
+                            GError    **error);
+
+static guint
+column_of (const Reader *r,
+           const char   *at)
+{
+  return (guint) g_utf8_strlen (r->line_start, at - r->line_start) + 1;
+}
+
+G_GNUC_PRINTF (5, 6)
+static gboolean
+reader_error (const Reader  *r,
+              const char    *at,
+              GError       **error,
+              int            code,
+              const char    *format,
+              ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, VRTC_ERROR, code, "%u:%u: %s", r->line, column_of (r, at), detail);
+  return FALSE;
+}
+
+static gboolean
+unexpected (const Reader  *r,
+            GError       **error,
+            const char    *expected)
+{
+  guchar c;
+
+  if (r->p >= r->end)
+    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                         "unexpected end of text, expected %s", expected);
+  c = (guchar) *r->p;
+  if (c >= 0x20 && c < 0x7f)
+    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                         "unexpected character '%c', expected %s", c, expected);
+  return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                       "unexpected character U+%04X, expected %s",
+                       g_utf8_get_char (r->p), expected);
+}
+
+static void
+skip_ws (Reader *r)
+{
+  while (r->p < r->end)
+    {
+      char c = *r->p;
+
+      if (c == '\n')
+        {
+          r->line++;
+          r->line_start = ++r->p;
+        }
+      else if (c == ' ' || c == '\t' || c == '\r')
+        r->p++;
+      else
+        break;
+    }
+}
+
+static gboolean
+expect_char (Reader      *r,
+             char         c,
+             const char  *expected,
+             GError     **error)
+{
+  skip_ws (r);
+  if (r->p < r->end && *r->p == c)
+    {
+      r->p++;
+      return TRUE;
+    }
+  return unexpected (r, error, expected);
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Reads four hex digits after "\u"; r->p points at the backslash. */
+static gboolean
+read_u_escape (Reader   *r,
+               gunichar *out,
+               GError  **error)
+{
+  gunichar u = 0;
+
+  if (r->end - r->p < 6)
+    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                         "incomplete \\u escape in a string");
+  for (int i = 2; i < 6; i++)
+    {
+      int h = hex_value (r->p[i]);
+
+      if (h < 0)
+        return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                             "invalid \\u escape in a string");
+      u = (u << 4) | (gunichar) h;
+    }
+  r->p += 6;
+  *out = u;
+  return TRUE;
+}
+
+/* r->p is after the opening quote; the text is known to be valid UTF-8. */
+static gboolean
+read_string (Reader  *r,
+             char   **out,
+             GError **error)
+{
+  const char *start = r->p;
+  const char *p = start;
+  GString *s;
+
+  /* fast path: no escapes */
+  while (p < r->end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20)
+    p++;
+  if (p < r->end && *p == '"')
+    {
+      *out = g_strndup (start, p - start);
+      r->p = p + 1;
+      return TRUE;
+    }
+
+  s = g_string_new_len (start, p - start);
+  r->p = p;
+  while (r->p < r->end)
+    {
+      guchar c = (guchar) *r->p;
+
+      if (c == '"')
+        {
+          r->p++;
+          *out = g_string_free (s, FALSE);
+          return TRUE;
+        }
+      if (c < 0x20)
+        {
+          g_string_free (s, TRUE);
+          return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                               "unescaped control character U+%04X in a string", c);
+        }
+      if (c != '\\')
+        {
+          g_string_append_c (s, (char) c);
+          r->p++;
+          continue;
+        }
+      if (r->p + 1 >= r->end)
+        break;
+      switch (r->p[1])
+        {
+        case '"': g_string_append_c (s, '"'); r->p += 2; break;
+        case '\\': g_string_append_c (s, '\\'); r->p += 2; break;
+        case '/': g_string_append_c (s, '/'); r->p += 2; break;
+        case 'b': g_string_append_c (s, '\b'); r->p += 2; break;
+        case 'f': g_string_append_c (s, '\f'); r->p += 2; break;
+        case 'n': g_string_append_c (s, '\n'); r->p += 2; break;
+        case 'r': g_string_append_c (s, '\r'); r->p += 2; break;
+        case 't': g_string_append_c (s, '\t'); r->p += 2; break;
+        case 'u':
+          {
+            const char *at = r->p;
+            gunichar u;
+
+            if (!read_u_escape (r, &u, error))
+              {
+                g_string_free (s, TRUE);
+                return FALSE;
+              }
+            if (u == 0)
+              {
+                g_string_free (s, TRUE);
+                return reader_error (r, at, error, VRTC_ERROR_INVALID_VALUE,
+                                     "\\u0000 is not supported in a string");
+              }
+            if (u >= 0xd800 && u <= 0xdbff && r->end - r->p >= 6 &&
+                r->p[0] == '\\' && r->p[1] == 'u')
+              {
+                const char *low_at = r->p;
+                gunichar low;
+
+                if (!read_u_escape (r, &low, error))
+                  {
+                    g_string_free (s, TRUE);
+                    return FALSE;
+                  }
+                if (low >= 0xdc00 && low <= 0xdfff)
+                  u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+                else
+                  r->p = low_at;   /* lone high surrogate; read the next escape again */
+              }
+            /* a lone surrogate (JSON.stringify of a split pair) has no UTF-8 form */
+            if (u >= 0xd800 && u <= 0xdfff)
+              u = 0xfffd;
+            g_string_append_unichar (s, u);
+          }
+          break;
+        default:
+          g_string_free (s, TRUE);
+          return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
+                               "invalid escape in a string");
+        }
+    }
+  g_string_free (s, TRUE);
+  r->p = r->end;
+  return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON, "unterminated string");
+}
+
+static gboolean
+read_number (Reader    *r,
+             VrtcValue *out,
+             GError   **error)
+{
+  const char *start = r->p;
+  const char *p = start;
+  gboolean integer = TRUE;
+  char buf[64];
+  char *copy = NULL;
+  double d;
+
+  if (p < r->end && *p == '-')
+    p++;
+  if (p < r->end && *p == '0')
+    p++;
+  else if (p < r->end && *p >= '1' && *p <= '9')
+    while (p < r->end && g_ascii_isdigit (*p))
+      p++;
+  else
+    {
+      r->p = p;
+      return unexpected (r, error, "a digit");
+    }
+  if (p < r->end && *p == '.')
+    {
+      integer = FALSE;
+      p++;
+      if (p >= r->end || !g_ascii_isdigit (*p))
+        {
+          r->p = p;
+          return unexpected (r, error, "a digit after the decimal point");
+        }
+      while (p < r->end && g_ascii_isdigit (*p))
+        p++;
+    }
+  if (p < r->end && (*p == 'e' || *p == 'E'))
+    {
+      integer = FALSE;
+      p++;
+      if (p < r->end && (*p == '+' || *p == '-'))
+        p++;
+      if (p >= r->end || !g_ascii_isdigit (*p))
+        {
+          r->p = p;
+          return unexpected (r, error, "a digit in the exponent");
+        }
+      while (p < r->end && g_ascii_isdigit (*p))
+        p++;
+    }
+
+  if (integer && p - start <= 16)
+    {
+      gint64 n = 0;
+
+      for (const char *q = *start == '-' ? start + 1 : start; q < p; q++)
+        n = n * 10 + (*q - '0');
+      d = *start == '-' ? -(double) n : (double) n;
+    }
+  else
+    {
+      gsize n = p - start;
+      char *s = n < sizeof buf ? buf : (copy = g_malloc (n + 1));
+
+      memcpy (s, start, n);
+      s[n] = '\0';
+      d = g_ascii_strtod (s, NULL);
+      g_free (copy);
+    }
+
+  if (!vrtc_value_set_number (out, d))
+    return reader_error (r, start, error, VRTC_ERROR_INVALID_VALUE,
+                         "number out of range: %.*s", (int) MIN (p - start, 40), start);
+  r->p = p;
+  return TRUE;
+}
+
+static gboolean
+read_literal (Reader     *r,
+              const char *word,
+              GError    **error)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (r->end - r->p) >= n && memcmp (r->p, word, n) == 0)
+    {
+      r->p += n;
+      return TRUE;
+    }
+  return unexpected (r, error, "a value");
+}
+
+static gboolean
+enter (Reader  *r,
+       GError **error)
+{
+  if (r->depth >= MAX_DEPTH)
+    return reader_error (r, r->p, error, VRTC_ERROR_TOO_LARGE,
+                         "nested deeper than %d levels", MAX_DEPTH);
+  r->depth++;
+  r->p++;
+  return TRUE;
+}
+
+static gboolean
+read_array (Reader    *r,
+            VrtcValue *out,
+            GError   **error)
+{
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (VrtcValue));
+  gboolean ok = FALSE;
+  gsize len;
+
+  if (!enter (r, error))
+    return FALSE;
+  r->path[r->depth - 1] = NULL;
+
+  skip_ws (r);
+  if (r->p < r->end && *r->p == ']')
+    {
+      r->p++;
+      ok = TRUE;
+      goto done;
+    }
+  for (;;)
+    {
+      VrtcValue item = VRTC_VALUE_INIT;
+
+      skip_ws (r);
+      if (r->element_func != NULL && r->depth <= r->element_max_depth)
+        r->element_func (r->element_data, r->path, r->depth - 1, items->len, r->line);
+      if (!read_value (r, &item, error))
+        goto done;
+      g_array_append_val (items, item);
+      skip_ws (r);
+      if (r->p < r->end && *r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (r->p < r->end && *r->p == ']')
+        {
+          r->p++;
+          ok = TRUE;
+          break;
+        }
+      unexpected (r, error, "',' or ']'");
+      goto done;
+    }
+
+done:
+  r->depth--;
+  if (!ok)
+    {
+      for (guint i = 0; i < items->len; i++)
+        vrtc_value_clear (&g_array_index (items, VrtcValue, i));
+      return FALSE;
+    }
+  len = items->len;
+  vrtc_value_take_array (out, len ? g_array_steal (items, NULL) : NULL, (guint) len);
+  return TRUE;
+}
+
+static void
+clear_members (GArray *members)
+{
+  for (guint i = 0; i < members->len; i++)
+    {
+      VrtcMember *m = &g_array_index (members, VrtcMember, i);
+
+      g_free (m->key);
+      vrtc_value_clear (&m->value);
+    }
+}
+
+static gboolean
+read_object (Reader    *r,
+             VrtcValue *out,
+             GError   **error)
+{
+  g_autoptr(GArray) members = g_array_new (FALSE, TRUE, sizeof (VrtcMember));
+  gboolean ok = FALSE;
+  gsize len;
+
+  if (!enter (r, error))
+    return FALSE;
+
+  skip_ws (r);
+  if (r->p < r->end && *r->p == '}')
+    {
+      r->p++;
+      ok = TRUE;
+      goto done;
+    }
+  for (;;)
+    {
+      VrtcMember m = { NULL, VRTC_VALUE_INIT };
+
+      skip_ws (r);
+      if (r->p >= r->end || *r->p != '"')
+        {
+          unexpected (r, error, "a string as the member name");
+          goto done;
+        }
+      r->p++;
+      if (!read_string (r, &m.key, error))
+        goto done;
+      if (!expect_char (r, ':', "':' after the member name", error))
+        {
+          g_free (m.key);
+          goto done;
+        }
+      r->path[r->depth - 1] = m.key;
+      if (!read_value (r, &m.value, error))
+        {
+          g_free (m.key);
+          goto done;
+        }
+      g_array_append_val (members, m);
+      skip_ws (r);
+      if (r->p < r->end && *r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (r->p < r->end && *r->p == '}')
+        {
+          r->p++;
+          ok = TRUE;
+          break;
+        }
+      unexpected (r, error, "',' or '}'");
+      goto done;
+    }
+
+done:
+  r->depth--;
+  if (!ok)
+    {
+      clear_members (members);
+      return FALSE;
+    }
+  len = members->len;
+  vrtc_value_take_object (out, len ? g_array_steal (members, NULL) : NULL, (guint) len);
+  return TRUE;
+}
+
+static gboolean
+read_value (Reader    *r,
+            VrtcValue *out,
+            GError   **error)
+{
+  char *s;
+
+  skip_ws (r);
+  if (r->p >= r->end)
+    return unexpected (r, error, "a value");
+
+  switch (*r->p)
+    {
+    case '{':
+      return read_object (r, out, error);
+    case '[':
+      return read_array (r, out, error);
+    case '"':
+      r->p++;
+      if (!read_string (r, &s, error))
+        return FALSE;
+      vrtc_value_take_string (out, s);
+      return TRUE;
+    case 't':
+      if (!read_literal (r, "true", error))
+        return FALSE;
+      vrtc_value_set_bool (out, TRUE);
+      return TRUE;
+    case 'f':
+      if (!read_literal (r, "false", error))
+        return FALSE;
+      vrtc_value_set_bool (out, FALSE);
+      return TRUE;
+    case 'n':
+      if (!read_literal (r, "null", error))
+        return FALSE;
+      vrtc_value_set_null (out);
+      return TRUE;
+    default:
+      if (*r->p == '-' || g_ascii_isdigit (*r->p))
+        return read_number (r, out, error);
+      return unexpected (r, error, "a value");
+    }
+}
+
+static void
+reader_init (Reader     *r,
+             const char *text,
+             gsize       len,
+             guint       first_line)
+{
+  memset (r, 0, offsetof (Reader, path));
+  r->p = text;
+  r->end = text + len;
+  r->line_start = text;
+  r->line = first_line;
+  r->element_func = NULL;
+  r->element_data = NULL;
+  r->element_max_depth = 0;
+}
+
+static gboolean
+check_utf8 (const char  *text,
+            gsize        len,
+            guint        first_line,
+            GError     **error)
+{
+  const char *bad;
+  Reader r;
+
+  if (g_utf8_validate_len (text, len, &bad))
+    return TRUE;
+  reader_init (&r, text, len, first_line);
+  for (const char *p = text; p < bad; p++)
+    if (*p == '\n')
+      {
+        r.line++;
+        r.line_start = p + 1;
+      }
+  if (*bad == '\0')
+    return reader_error (&r, bad, error, VRTC_ERROR_INVALID_JSON, "NUL byte in the text");
+  return reader_error (&r, bad, error, VRTC_ERROR_INVALID_JSON, "the text is not valid UTF-8");
+}
+
+static gsize
+text_length (const char *text,
+             gssize      len)
+{
+  return len < 0 ? strlen (text) : (gsize) len;
+}
+
+static const char *
+skip_bom (const char *text,
+          gsize      *len)
+{
+  if (*len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    {
+      *len -= 3;
+      return text + 3;
+    }
+  return text;
+}
+
+gboolean
+vrtc_codec_parse_value (const char *text,
+                        gssize      len,
+                        VrtcValue  *out,
+                        GError    **error)
+{
+  VrtcValue tmp = VRTC_VALUE_INIT;
+  gsize n;
+  Reader r;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (text == NULL)
+    text = "";
+  n = text_length (text, len);
+  text = skip_bom (text, &n);
+  if (!check_utf8 (text, n, 1, error))
+    return FALSE;
+
+  reader_init (&r, text, n, 1);
+  skip_ws (&r);
+  if (r.p == r.end)
+    return reader_error (&r, r.p, error, VRTC_ERROR_INVALID_JSON, "empty text");
+  if (!read_value (&r, &tmp, error))
+    return FALSE;
+  skip_ws (&r);
+  if (r.p != r.end)
+    {
+      vrtc_value_clear (&tmp);
+      return unexpected (&r, error, "the end of the text");
+    }
+  vrtc_value_move (out, &tmp);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* JsonNode interchange                                                                       */
+
+gboolean
+vrtc_codec_value_from_node (JsonNode  *node,
+                            VrtcValue *out,
+                            GError   **error)
+{
+  VrtcValue tmp = VRTC_VALUE_INIT;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (node == NULL)
+    {
+      vrtc_value_set_null (out);
+      return TRUE;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      vrtc_value_set_null (&tmp);
+      break;
+
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          vrtc_value_set_string (&tmp, json_node_get_string (node));
+        else if (type == G_TYPE_BOOLEAN)
+          vrtc_value_set_bool (&tmp, json_node_get_boolean (node));
+        else if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+          {
+            if (!vrtc_value_set_number (&tmp, json_node_get_double (node)))
+              {
+                g_set_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE,
+                             "number is not finite");
+                return FALSE;
+              }
+          }
+        else
+          {
+            g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                         "JSON node holds a %s", g_type_name (type));
+            return FALSE;
+          }
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint len = json_array_get_length (array);
+        VrtcValue *items = len ? g_new0 (VrtcValue, len) : NULL;
+
+        for (guint i = 0; i < len; i++)
+          if (!vrtc_codec_value_from_node (json_array_get_element (array, i), &items[i], error))
+            {
+              for (guint j = 0; j < i; j++)
+                vrtc_value_clear (&items[j]);
+              g_free (items);
+              return FALSE;
+            }
+        vrtc_value_take_array (&tmp, items, len);
+      }
+      break;
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        guint len = json_object_get_size (object);
+        VrtcMember *members = len ? g_new0 (VrtcMember, len) : NULL;
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        guint i = 0;
+
+        json_object_iter_init (&iter, object);
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            g_assert (i < len);
+            members[i].key = g_strdup (name);
+            if (!vrtc_codec_value_from_node (member, &members[i].value, error))
+              {
+                for (guint j = 0; j <= i; j++)
+                  {
+                    g_free (members[j].key);
+                    vrtc_value_clear (&members[j].value);
+                  }
+                g_free (members);
+                return FALSE;
+              }
+            i++;
+          }
+        vrtc_value_take_object (&tmp, members, i);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  vrtc_value_move (out, &tmp);
+  return TRUE;
+}
+
+static JsonNode *
+number_node (double d)
+{
+  JsonNode *node = json_node_alloc ();
+
+  if (d == floor (d) && fabs (d) <= MAX_SAFE_INTEGER)
+    json_node_init_int (node, (gint64) d);
+  else
+    json_node_init_double (node, d);
+  return node;
+}
+
+JsonNode *
+vrtc_codec_value_to_node (const VrtcValue *value)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  switch ((VrtcValueKind) value->kind)
+    {
+    case VRTC_VALUE_NONE:
+    case VRTC_VALUE_NULL:
+      return json_node_init_null (json_node_alloc ());
+    case VRTC_VALUE_BOOL:
+      return json_node_init_boolean (json_node_alloc (), value->u.b);
+    case VRTC_VALUE_NUMBER:
+      return number_node (value->u.num);
+    case VRTC_VALUE_STRING:
+      return json_node_init_string (json_node_alloc (), value->u.str);
+    case VRTC_VALUE_VEC:
+      {
+        JsonArray *array = json_array_sized_new (value->len);
+
+        for (guint i = 0; i < value->len; i++)
+          json_array_add_element (array, number_node (value->u.vec[i]));
+        node = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return node;
+      }
+    case VRTC_VALUE_ARRAY:
+      {
+        JsonArray *array = json_array_sized_new (value->len);
+
+        for (guint i = 0; i < value->len; i++)
+          json_array_add_element (array, vrtc_codec_value_to_node (&value->u.items[i]));
+        node = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return node;
+      }
+    case VRTC_VALUE_OBJECT:
+      {
+        JsonObject *object = json_object_new ();
+
+        for (guint i = 0; i < value->len; i++)
+          json_object_set_member (object, value->u.members[i].key,
+                                  vrtc_codec_value_to_node (&value->u.members[i].value));
+        node = json_node_init_object (json_node_alloc (), object);
+        json_object_unref (object);
+        return node;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Decoding messages and operations                                                           */
+
+static const char *
+kind_name (const VrtcValue *v)
+{
+  switch ((VrtcValueKind) v->kind)
+    {
+    case VRTC_VALUE_NONE: return "nothing";
+    case VRTC_VALUE_NULL: return "null";
+    case VRTC_VALUE_BOOL: return "a boolean";
+    case VRTC_VALUE_NUMBER: return "a number";
+    case VRTC_VALUE_STRING: return "a string";
+    case VRTC_VALUE_VEC:
+    case VRTC_VALUE_ARRAY: return "an array";
+    case VRTC_VALUE_OBJECT: return "an object";
+    default: return "an unknown value";
+    }
+}
+
+/* "ops[2]" + "otype" -> "ops[2].otype"; a NULL or empty where gives the field alone */
+static char *
+field_path (const char *where,
+            const char *field)
+{
+  if (where == NULL || *where == '\0')
+    return g_strdup (field);
+  if (field == NULL || *field == '\0')
+    return g_strdup (where);
+  return g_strconcat (where, ".", field, NULL);
+}
+
+G_GNUC_PRINTF (5, 6)
+static gboolean
+field_error (GError     **error,
+             int          code,
+             const char  *where,
+             const char  *field,
+             const char  *format,
+             ...)
+{
+  g_autofree char *path = field_path (where, field);
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, VRTC_ERROR, code, "%s: %s", path, detail);
+  return FALSE;
+}
+
+static gboolean
+wrong_type (GError         **error,
+            const char      *where,
+            const char      *field,
+            const char      *expected,
+            const VrtcValue *got)
+{
+  return field_error (error, VRTC_ERROR_WRONG_TYPE, where, field,
+                      "expected %s, got %s", expected, kind_name (got));
+}
+
+/* A member under its seed name or its compact name. *used is the name found (for errors). */
+static gboolean
+lookup (const VrtcValue  *obj,
+        const char       *where,
+        const char       *seed,
+        const char       *compact,
+        const VrtcValue **out,
+        const char      **used,
+        GError          **error)
+{
+  const VrtcValue *a = vrtc_value_object_get (obj, seed);
+  const VrtcValue *b = compact ? vrtc_value_object_get (obj, compact) : NULL;
+
+  *used = seed;
+  *out = NULL;
+  if (a != NULL && b != NULL && !vrtc_value_equal (a, b))
+    return field_error (error, VRTC_ERROR_INVALID_VALUE, where, compact,
+                        "conflicts with %s", seed);
+  if (a != NULL)
+    *out = a;
+  else if (b != NULL)
+    {
+      *out = b;
+      *used = compact;
+    }
+  return TRUE;
+}
+
+/* String member; absent and JSON null both leave *out NULL unless required. */
+static gboolean
+get_string (const VrtcValue  *obj,
+            const char       *where,
+            const char       *seed,
+            const char       *compact,
+            gboolean          required,
+            const char      **out,
+            const char      **used_out,
+            GError          **error)
+{
+  const VrtcValue *v;
+  const char *used;
+
+  *out = NULL;
+  if (!lookup (obj, where, seed, compact, &v, &used, error))
+    return FALSE;
+  if (used_out != NULL)
+    *used_out = used;
+  if (v == NULL || (v->kind == VRTC_VALUE_NULL && !required))
+    {
+      if (required)
+        return field_error (error, VRTC_ERROR_MISSING_FIELD, where, used, "missing");
+      return TRUE;
+    }
+  if (v->kind != VRTC_VALUE_STRING)
+    return wrong_type (error, where, used, "a string", v);
+  *out = v->u.str;
+  return TRUE;
+}
+
+/* A non-negative integer that a double holds exactly (lamport times, clock counts). */
+static gboolean
+get_count (const VrtcValue *v,
+           const char      *where,
+           const char      *field,
+           gint64          *out,
+           GError         **error)
+{
+  if (v->kind != VRTC_VALUE_NUMBER)
+    return wrong_type (error, where, field, "a non-negative integer", v);
+  if (v->u.num < 0 || v->u.num != floor (v->u.num) || v->u.num > MAX_SAFE_INTEGER)
+    {
+      GString *num = g_string_new (NULL);
+      gboolean ret;
+
+      vrtc_json_write_number (num, v->u.num);
+      ret = field_error (error, VRTC_ERROR_INVALID_VALUE, where, field,
+                         "expected a non-negative integer, got %s", num->str);
+      g_string_free (num, TRUE);
+      return ret;
+    }
+  *out = (gint64) v->u.num;
+  return TRUE;
+}
+
+static gboolean
+is_root_alias (const char *key)
+{
+  return key == NULL || key[0] == '\0' || strcmp (key, ".") == 0 || strcmp (key, "scene") == 0;
+}
+
+static char *
+parent_dup (const char *key)
+{
+  return is_root_alias (key) ? NULL : g_strdup (key);
+}
+
+static const char * const extra_names[] = {
+  "alpha", "from", "index", "length", "position", "separator", "to", NULL
+};
+#define N_EXTRAS (G_N_ELEMENTS (extra_names) - 1)
+
+/* Moves (steal) or copies a value out of the parsed tree. */
+static void
+take_value (VrtcValue       *dst,
+            const VrtcValue *src,
+            gboolean         steal)
+{
+  if (steal)
+    vrtc_value_move (dst, (VrtcValue *) src);
+  else
+    vrtc_value_copy (dst, src);
+}
+
+/* The members of an object except the names listed, as a new object (NONE when empty). */
+static void
+take_props (VrtcValue         *dst,
+            const VrtcValue   *obj,
+            const char *const *skip,
+            gboolean           steal)
+{
+  VrtcMember *members;
+  guint n = 0;
+
+  vrtc_value_clear (dst);
+  if (obj->kind != VRTC_VALUE_OBJECT || obj->len == 0)
+    return;
+  members = g_new0 (VrtcMember, obj->len);
+  for (guint i = 0; i < obj->len; i++)
+    {
+      VrtcMember *m = &obj->u.members[i];
+
+      if (g_strv_contains (skip, m->key))
+        continue;
+      members[n].key = g_strdup (m->key);
+      take_value (&members[n].value, &m->value, steal);
+      n++;
+    }
+  if (n == 0)
+    {
+      g_free (members);
+      return;
+    }
+  /* already sorted and unique: take_object keeps the order */
+  vrtc_value_take_object (dst, members, n);
+}
+
+/* tag and name may come from the top level or from inside the insert's value */
+static gboolean
+insert_field (const VrtcValue  *obj,
+              const VrtcValue  *value,
+              const char       *where,
+              const char       *name,
+              char            **out,
+              GError          **error)
+{
+  const char *s;
+
+  if (!get_string (obj, where, name, NULL, FALSE, &s, NULL, error))
+    return FALSE;
+  if (s == NULL && value != NULL && value->kind == VRTC_VALUE_OBJECT)
+    {
+      g_autofree char *inner = field_path (where, "value");
+
+      if (!get_string (value, inner, name, NULL, FALSE, &s, NULL, error))
+        return FALSE;
+    }
+  *out = g_strdup (s);
+  return TRUE;
+}
+
+static gboolean
+decode_insert (const VrtcValue *obj,
+               const char      *where,
+               VrtcOperation   *op,
+               gboolean         steal,
+               GError         **error)
+{
+  static const char * const skip_ts[] = { "key", "name", "tag", NULL };
+  static const char * const skip_ts_tagged[] = { "key", "name", NULL };
+  static const char * const skip_seed[] = { "name", "tag", NULL };
+  static const char * const skip_seed_tagged[] = { "name", NULL };
+  const VrtcValue *value = vrtc_value_object_get (obj, "value");
+  g_autofree char *value_where = field_path (where, "value");
+  gboolean ts_shape = strcmp (op->path, "children") == 0;
+  gboolean top_tag;
+
+  if (value != NULL && value->kind == VRTC_VALUE_NULL)
+    value = NULL;
+
+  if (ts_shape)
+    {
+      /* TS shape: key is the parent, value describes the child */
+      const char *child;
+
+      if (value == NULL)
+        return field_error (error, VRTC_ERROR_MISSING_FIELD, where, "value", "missing");
+      if (value->kind != VRTC_VALUE_OBJECT)
+        return wrong_type (error, where, "value", "an object", value);
+      if (!get_string (value, value_where, "key", NULL, TRUE, &child, NULL, error))
+        return FALSE;
+      if (*child == '\0')
+        return field_error (error, VRTC_ERROR_INVALID_VALUE, value_where, "key", "empty");
+      g_free (op->parent_key);
+      op->parent_key = parent_dup (op->key);
+      g_free (op->key);
+      op->key = g_strdup (child);
+    }
+  else
+    {
+      if (*op->key == '\0')
+        return field_error (error, VRTC_ERROR_INVALID_VALUE, where, "key", "empty");
+      if (value != NULL && value->kind != VRTC_VALUE_OBJECT)
+        return wrong_type (error, where, "value", "an object", value);
+      if (is_root_alias (op->parent_key))
+        g_clear_pointer (&op->parent_key, g_free);
+    }
+
+  top_tag = op->tag != NULL;
+  if (!top_tag && !insert_field (obj, value, where, "tag", &op->tag, error))
+    return FALSE;
+  if (!insert_field (obj, value, where, "name", &op->name, error))
+    return FALSE;
+
+  g_free (op->path);
+  op->path = g_strdup ("");
+  if (value == NULL)
+    vrtc_value_clear (&op->value);
+  else if (ts_shape)
+    take_props (&op->value, value, top_tag ? skip_ts_tagged : skip_ts, steal);
+  else
+    take_props (&op->value, value, top_tag ? skip_seed_tagged : skip_seed, steal);
+  return TRUE;
+}
+
+static gboolean
+decode_remove (const VrtcValue *obj,
+               const char      *where,
+               VrtcOperation   *op,
+               GError         **error)
+{
+  const VrtcValue *value = vrtc_value_object_get (obj, "value");
+
+  if (strcmp (op->path, "children") == 0)
+    {
+      /* TS shape: key is the parent, value the child's key */
+      if (value == NULL || value->kind == VRTC_VALUE_NULL)
+        return field_error (error, VRTC_ERROR_MISSING_FIELD, where, "value", "missing");
+      if (value->kind != VRTC_VALUE_STRING)
+        return wrong_type (error, where, "value", "a string", value);
+      g_free (op->key);
+      op->key = g_strdup (value->u.str);
+    }
+  if (*op->key == '\0')
+    return field_error (error, VRTC_ERROR_INVALID_VALUE, where,
+                        strcmp (op->path, "children") == 0 ? "value" : "key", "empty");
+  g_free (op->path);
+  op->path = g_strdup ("");
+  g_clear_pointer (&op->parent_key, g_free);
+  vrtc_value_clear (&op->value);
+  return TRUE;
+}
+
+static gboolean
+decode_move (const VrtcValue *obj,
+             const char      *where,
+             VrtcOperation   *op,
+             GError         **error)
+{
+  const VrtcValue *value = vrtc_value_object_get (obj, "value");
+  g_autofree char *value_where = field_path (where, "value");
+  const char *node_key = NULL;
+  const char *new_parent = NULL;
+
+  if (value != NULL && value->kind == VRTC_VALUE_NULL)
+    value = NULL;
+  if (value != NULL && value->kind != VRTC_VALUE_OBJECT)
+    return wrong_type (error, where, "value", "an object", value);
+  if (value != NULL &&
+      (!get_string (value, value_where, "nodeKey", NULL, FALSE, &node_key, NULL, error) ||
+       !get_string (value, value_where, "newParent", NULL, FALSE, &new_parent, NULL, error)))
+    return FALSE;
+
+  if (node_key != NULL)
+    {
+      g_free (op->key);
+      op->key = g_strdup (node_key);
+    }
+  if (*op->key == '\0')
+    return field_error (error, VRTC_ERROR_INVALID_VALUE, node_key ? value_where : where,
+                        node_key ? "nodeKey" : "key", "empty");
+  if (new_parent == NULL && op->parent_key == NULL)
+    return field_error (error, VRTC_ERROR_MISSING_FIELD, value_where, "newParent", "missing");
+  if (new_parent != NULL)
+    {
+      g_free (op->parent_key);
+      op->parent_key = parent_dup (new_parent);
+    }
+  else if (is_root_alias (op->parent_key))
+    g_clear_pointer (&op->parent_key, g_free);
+
+  g_free (op->path);
+  op->path = g_strdup ("");
+  vrtc_value_clear (&op->value);
+  return TRUE;
+}
+
+static gboolean
+decode_meta (const VrtcValue *obj,
+             const char      *where,
+             VrtcOperation   *op,
+             GError         **error)
+{
+  const VrtcValue *value = vrtc_value_object_get (obj, "value");
+
+  if (op->target_msg_id == NULL && value != NULL)
+    {
+      const char *target = NULL;
+
+      if (value->kind == VRTC_VALUE_STRING)
+        target = value->u.str;
+      else if (value->kind == VRTC_VALUE_OBJECT)
+        {
+          g_autofree char *value_where = field_path (where, "value");
+
+          if (!get_string (value, value_where, "targetMsgId", NULL, FALSE, &target, NULL,
+                           error))
+            return FALSE;
+        }
+      op->target_msg_id = g_strdup (target);
+    }
+  if (op->target_msg_id == NULL)
+    return field_error (error, VRTC_ERROR_MISSING_FIELD, where, "targetMsgId", "missing");
+  if (*op->target_msg_id == '\0')
+    return field_error (error, VRTC_ERROR_INVALID_VALUE, where, "targetMsgId", "empty");
+  vrtc_value_clear (&op->value);
+  return TRUE;
+}
+
+static gboolean
+decode_operation (const VrtcValue *obj,
+                  const char      *where,
+                  VrtcOperation   *out,
+                  gboolean         steal,
+                  GError         **error)
+{
+  VrtcOperation op = { 0 };
+  const char *otype, *otype_name, *key, *path, *tag, *parent, *target;
+  const VrtcValue *value;
+  VrtcMember extras[N_EXTRAS];
+  guint n_extras = 0;
+  gboolean meta, ok;
+
+  if (obj->kind != VRTC_VALUE_OBJECT)
+    return field_error (error, VRTC_ERROR_WRONG_TYPE,
+                        where && *where ? where : "operation", NULL,
+                        "expected an object, got %s", kind_name (obj));
+
+  if (!get_string (obj, where, "otype", "ot", TRUE, &otype, &otype_name, error))
+    return FALSE;
+  if (*otype == '\0')
+    return field_error (error, VRTC_ERROR_INVALID_VALUE, where, otype_name, "empty");
+  meta = g_str_has_prefix (otype, "meta.");
+
+  if (!get_string (obj, where, "key", NULL, !meta, &key, NULL, error) ||
+      !get_string (obj, where, "path", NULL, FALSE, &path, NULL, error) ||
+      !get_string (obj, where, "tag", NULL, FALSE, &tag, NULL, error) ||
+      !get_string (obj, where, "parentKey", NULL, FALSE, &parent, NULL, error) ||
+      !get_string (obj, where, "targetMsgId", NULL, FALSE, &target, NULL, error))
+    return FALSE;
+
+  op.otype = g_strdup (otype);
+  op.key = g_strdup (key ? key : "");
+  op.path = g_strdup (path ? path : "");
+  op.tag = g_strdup (tag);
+  op.parent_key = g_strdup (parent);
+  op.target_msg_id = g_strdup (target);
+
+  if (strcmp (otype, "node.insert") == 0)
+    ok = decode_insert (obj, where, &op, steal, error);
+  else if (strcmp (otype, "node.remove") == 0)
+    ok = decode_remove (obj, where, &op, error);
+  else if (strcmp (otype, "node.move") == 0)
+    ok = decode_move (obj, where, &op, error);
+  else if (strcmp (otype, "meta.undo") == 0 || strcmp (otype, "meta.redo") == 0)
+    ok = decode_meta (obj, where, &op, error);
+  else
+    {
+      value = vrtc_value_object_get (obj, "value");
+      if (value != NULL)
+        take_value (&op.value, value, steal);
+      ok = TRUE;
+    }
+  if (!ok)
+    {
+      vrtc_op_clear (&op);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < N_EXTRAS; i++)
+    {
+      const VrtcValue *v = vrtc_value_object_get (obj, extra_names[i]);
+
+      if (v == NULL || v->kind == VRTC_VALUE_NULL)
+        continue;
+      extras[n_extras].key = g_strdup (extra_names[i]);
+      extras[n_extras].value = (VrtcValue) VRTC_VALUE_INIT;
+      take_value (&extras[n_extras].value, v, steal);
+      n_extras++;
+    }
+  if (n_extras > 0)
+    vrtc_value_take_object (&op.extras, g_memdup2 (extras, sizeof (VrtcMember) * n_extras),
+                            n_extras);
+
+  vrtc_op_resolve (&op);
+  vrtc_op_clear (out);
+  *out = op;
+  return TRUE;
+}
+
+gboolean
+vrtc_codec_decode_operation (const VrtcValue *obj,
+                             const char      *where,
+                             VrtcOperation   *out,
+                             GError         **error)
+{
+  g_return_val_if_fail (obj != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  return decode_operation (obj, where, out, FALSE, error);
+}
+
+/* "<sessionId>:<seq>", seq a positive integer written without leading zeros */
+static gboolean
+check_id (const char *id,
+          const char *session,
+          const char *where,
+          const char *id_name,
+          guint64    *seq,
+          GError    **error)
+{
+  gsize n = strlen (session);
+  const char *digits;
+
+  if (strncmp (id, session, n) != 0 || id[n] != ':')
+    return field_error (error, VRTC_ERROR_ID_MISMATCH, where, id_name,
+                        "\"%s\" does not match session \"%s\"", id, session);
+  digits = id + n + 1;
+  if (digits[0] < '1' || digits[0] > '9' ||
+      !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXUINT64, seq, NULL))
+    return field_error (error, VRTC_ERROR_ID_MISMATCH, where, id_name,
+                        "\"%s\" does not end in a positive sequence number", id);
+  return TRUE;
+}
+
+static gboolean
+decode_clock (const VrtcValue *v,
+              const char      *where,
+              const char      *name,
+              VrtcClock       *clock,
+              GError         **error)
+{
+  g_autofree char *clock_where = field_path (where, name);
+
+  if (v == NULL || v->kind == VRTC_VALUE_NULL)
+    return TRUE;
+  if (v->kind != VRTC_VALUE_OBJECT)
+    return wrong_type (error, where, name, "an object", v);
+  for (guint i = 0; i < v->len; i++)
+    {
+      gint64 count;
+
+      if (!get_count (&v->u.members[i].value, clock_where, v->u.members[i].key, &count,
+                      error))
+        return FALSE;
+      if (count > 0)
+        vrtc_clock_set (clock, v->u.members[i].key, (guint64) count);
+    }
+  return TRUE;
+}
+
+/* "<where>.ops[<i>]" without printf: it is built for every op, and printf is slow */
+static void
+format_op_where (char       *buf,
+                 gsize       size,
+                 const char *where,
+                 guint       i)
+{
+  char digits[16];
+  guint n = 0;
+  gsize len = 0;
+
+  if (where != NULL && *where != '\0')
+    {
+      len = g_strlcpy (buf, where, size - 24);
+      len = MIN (len, size - 25);
+      buf[len++] = '.';
+    }
+  memcpy (buf + len, "ops[", 4);
+  len += 4;
+  do
+    digits[n++] = (char) ('0' + i % 10);
+  while ((i /= 10) > 0);
+  while (n > 0)
+    buf[len++] = digits[--n];
+  buf[len++] = ']';
+  buf[len] = '\0';
+}
+
+static VrtcMessage *
+decode_message (const VrtcValue *obj,
+                const char      *where,
+                gboolean         steal,
+                GError         **error)
+{
+  VrtcMessage *msg;
+  const VrtcValue *lamport, *timestamp, *clock, *ops;
+  const char *id, *id_name, *session, *session_name, *lamport_name, *timestamp_name, *name;
+  gint64 lt;
+  guint64 seq;
+
+  if (obj->kind != VRTC_VALUE_OBJECT)
+    {
+      wrong_type (error, where && *where ? where : "message", NULL, "an object", obj);
+      return NULL;
+    }
+
+  if (!get_string (obj, where, "id", NULL, TRUE, &id, &id_name, error) ||
+      !get_string (obj, where, "sessionId", "client", TRUE, &session, &session_name, error))
+    return NULL;
+  if (*session == '\0')
+    {
+      field_error (error, VRTC_ERROR_INVALID_VALUE, where, session_name, "empty");
+      return NULL;
+    }
+
+  if (!lookup (obj, where, "lamportTime", "lt", &lamport, &lamport_name, error))
+    return NULL;
+  if (lamport == NULL)
+    {
+      field_error (error, VRTC_ERROR_MISSING_FIELD, where, lamport_name, "missing");
+      return NULL;
+    }
+  if (!get_count (lamport, where, lamport_name, &lt, error))
+    return NULL;
+
+  if (!lookup (obj, where, "timestamp", "ts", &timestamp, &timestamp_name, error))
+    return NULL;
+  if (timestamp != NULL && timestamp->kind != VRTC_VALUE_NUMBER &&
+      timestamp->kind != VRTC_VALUE_NULL)
+    {
+      wrong_type (error, where, timestamp_name, "a number", timestamp);
+      return NULL;
+    }
+
+  clock = vrtc_value_object_get (obj, "clock");
+  name = "clock";
+  if (clock == NULL)
+    {
+      clock = vrtc_value_object_get (obj, "vectorClock");
+      name = "vectorClock";
+    }
+
+  ops = vrtc_value_object_get (obj, "ops");
+  if (ops == NULL)
+    {
+      field_error (error, VRTC_ERROR_MISSING_FIELD, where, "ops", "missing");
+      return NULL;
+    }
+  if (!vrtc_value_is_array (ops))
+    {
+      wrong_type (error, where, "ops", "an array", ops);
+      return NULL;
+    }
+
+  if (!check_id (id, session, where, id_name, &seq, error))
+    return NULL;
+
+  msg = vrtc_msg_alloc ();
+  if (!decode_clock (clock, where, name, &msg->clock, error))
+    {
+      vrtc_msg_unref (msg);
+      return NULL;
+    }
+
+  msg->ops = g_new0 (VrtcOperation, MAX (ops->len, 1));
+  for (guint i = 0; i < ops->len; i++)
+    {
+      char op_where[96];
+
+      format_op_where (op_where, sizeof op_where, where, i);
+      if (ops->kind == VRTC_VALUE_VEC)
+        {
+          field_error (error, VRTC_ERROR_WRONG_TYPE, op_where, NULL,
+                       "expected an object, got a number");
+          vrtc_msg_unref (msg);
+          return NULL;
+        }
+      if (!decode_operation (&ops->u.items[i], op_where, &msg->ops[i], steal, error))
+        {
+          vrtc_msg_unref (msg);
+          return NULL;
+        }
+      msg->n_ops = i + 1;
+    }
+
+  msg->id = g_strdup (id);
+  msg->session_id = g_strdup (session);
+  msg->seq = seq;
+  msg->lamport = lt;
+  msg->timestamp = timestamp != NULL && timestamp->kind == VRTC_VALUE_NUMBER ?
+    timestamp->u.num : 0;
+  return msg;
+}
+
+VrtcMessage *
+vrtc_codec_decode_message (const VrtcValue *obj,
+                           GError         **error)
+{
+  g_return_val_if_fail (obj != NULL, NULL);
+
+  return decode_message (obj, NULL, FALSE, error);
+}
+
+VrtcMessage *
+vrtc_codec_parse_message (const char *text,
+                          gssize      len,
+                          GError    **error)
+{
+  VrtcValue value = VRTC_VALUE_INIT;
+  VrtcMessage *msg;
+
+  if (!vrtc_codec_parse_value (text, len, &value, error))
+    return NULL;
+  msg = decode_message (&value, NULL, TRUE, error);
+  vrtc_value_clear (&value);
+  return msg;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Writing                                                                                    */
+
+typedef struct {
+  const char      *key;
+  const char      *str;      /* a string member, or */
+  const VrtcValue *value;    /* a value member, or */
+  const VrtcOperation *op;   /* the node.insert value ({name, ...props}) or node.move value */
+} Field;
+
+static int
+field_compare (const void *a,
+               const void *b)
+{
+  return strcmp (((const Field *) a)->key, ((const Field *) b)->key);
+}
+
+static void
+write_insert_value (const VrtcOperation *op,
+                    GString             *out)
+{
+  gboolean name_done = op->name == NULL;
+  gboolean first = TRUE;
+  guint n = op->value.kind == VRTC_VALUE_OBJECT ? op->value.len : 0;
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i <= n; i++)
+    {
+      const VrtcMember *m = i < n ? &op->value.u.members[i] : NULL;
+
+      if (!name_done && (m == NULL || strcmp (m->key, "name") >= 0))
+        {
+          if (!first)
+            g_string_append_c (out, ',');
+          g_string_append (out, "\"name\":");
+          vrtc_json_write_string (out, op->name);
+          name_done = TRUE;
+          first = FALSE;
+        }
+      if (m == NULL || (op->name != NULL && strcmp (m->key, "name") == 0))
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, m->key);
+      g_string_append_c (out, ':');
+      vrtc_value_write_json (&m->value, out);
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
+write_move_value (const VrtcOperation *op,
+                  GString             *out)
+{
+  g_string_append (out, "{\"newParent\":");
+  vrtc_json_write_string (out, op->parent_key ? op->parent_key : "scene");
+  g_string_append (out, ",\"nodeKey\":");
+  vrtc_json_write_string (out, op->key ? op->key : "");
+  g_string_append_c (out, '}');
+}
+
+void
+vrtc_codec_write_operation (const VrtcOperation *op,
+                            VrtcDialect          dialect,
+                            GString             *out)
+{
+  Field fields[16];
+  guint n = 0;
+  VrtcOpKind kind;
+
+  g_return_if_fail (op != NULL);
+  g_return_if_fail (out != NULL);
+
+  kind = op->type != NULL ? op->type->kind : VRTC_OP_KIND_UNSUPPORTED;
+  if (op->type == NULL && op->otype != NULL)
+    {
+      /* an op that was never resolved: go by the name */
+      if (strcmp (op->otype, "node.insert") == 0)
+        kind = VRTC_OP_KIND_NODE_INSERT;
+      else if (strcmp (op->otype, "node.move") == 0)
+        kind = VRTC_OP_KIND_NODE_MOVE;
+    }
+
+  fields[n++] = (Field) { "key", op->key ? op->key : "", NULL, NULL };
+  fields[n++] = (Field) { dialect == VRTC_DIALECT_COMPACT ? "ot" : "otype",
+                          op->otype ? op->otype : "", NULL, NULL };
+  fields[n++] = (Field) { "path", op->path ? op->path : "", NULL, NULL };
+
+  switch (kind)
+    {
+    case VRTC_OP_KIND_NODE_INSERT:
+      fields[n++] = (Field) { "value", NULL, NULL, op };
+      fields[n++] = (Field) { "parentKey", op->parent_key ? op->parent_key : "scene",
+                              NULL, NULL };
+      break;
+    case VRTC_OP_KIND_NODE_MOVE:
+      fields[n++] = (Field) { "value", NULL, NULL, op };
+      break;
+    case VRTC_OP_KIND_UNSUPPORTED:
+    case VRTC_OP_KIND_SET:
+    case VRTC_OP_KIND_DELTA:
+    case VRTC_OP_KIND_NODE_REMOVE:
+    case VRTC_OP_KIND_META_UNDO:
+    case VRTC_OP_KIND_META_REDO:
+    default:
+      if (op->value.kind != VRTC_VALUE_NONE)
+        fields[n++] = (Field) { "value", NULL, &op->value, NULL };
+      if (op->parent_key != NULL)
+        fields[n++] = (Field) { "parentKey", op->parent_key, NULL, NULL };
+      break;
+    }
+  if (op->tag != NULL)
+    fields[n++] = (Field) { "tag", op->tag, NULL, NULL };
+  if (op->target_msg_id != NULL)
+    fields[n++] = (Field) { "targetMsgId", op->target_msg_id, NULL, NULL };
+  /* only the known extras are flattened, so they never shadow the fields above */
+  if (op->extras.kind == VRTC_VALUE_OBJECT)
+    for (guint i = 0; i < op->extras.len && n < G_N_ELEMENTS (fields); i++)
+      if (g_strv_contains (extra_names, op->extras.u.members[i].key))
+        fields[n++] = (Field) { op->extras.u.members[i].key, NULL,
+                                &op->extras.u.members[i].value, NULL };
+
+  qsort (fields, n, sizeof (Field), field_compare);
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, fields[i].key);
+      g_string_append_c (out, ':');
+      if (fields[i].str != NULL)
+        vrtc_json_write_string (out, fields[i].str);
+      else if (fields[i].value != NULL)
+        vrtc_value_write_json (fields[i].value, out);
+      else if (kind == VRTC_OP_KIND_NODE_INSERT)
+        write_insert_value (fields[i].op, out);
+      else
+        write_move_value (fields[i].op, out);
+    }
+  g_string_append_c (out, '}');
+}
+
+void
+vrtc_codec_write_message (const VrtcMessage *msg,
+                          VrtcDialect        dialect,
+                          GString           *out)
+{
+  gboolean compact = dialect == VRTC_DIALECT_COMPACT;
+
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (out != NULL);
+
+  /* members in sorted order: client < clock < id < lt < ops < ts,
+   * clock < id < lamportTime < ops < sessionId < timestamp */
+  g_string_append_c (out, '{');
+  if (compact)
+    {
+      g_string_append (out, "\"client\":");
+      vrtc_json_write_string (out, msg->session_id ? msg->session_id : "");
+      g_string_append_c (out, ',');
+    }
+  g_string_append (out, "\"clock\":");
+  vrtc_clock_write_json (&msg->clock, out);
+  g_string_append (out, ",\"id\":");
+  vrtc_json_write_string (out, msg->id ? msg->id : "");
+  g_string_append_printf (out, compact ? ",\"lt\":%" G_GINT64_FORMAT
+                                       : ",\"lamportTime\":%" G_GINT64_FORMAT, msg->lamport);
+  g_string_append (out, ",\"ops\":[");
+  for (guint i = 0; i < msg->n_ops; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_codec_write_operation (&msg->ops[i], dialect, out);
+    }
+  g_string_append_c (out, ']');
+  if (!compact)
+    {
+      g_string_append (out, ",\"sessionId\":");
+      vrtc_json_write_string (out, msg->session_id ? msg->session_id : "");
+    }
+  g_string_append (out, compact ? ",\"ts\":" : ",\"timestamp\":");
+  vrtc_json_write_number (out, msg->timestamp);
+  g_string_append_c (out, '}');
+}
+
+
+/* ---------------------------------------------------------------------------------------- */
+/* Journal files                                                                              */
+
+typedef struct {
+  const char *name;
+  GPtrArray  *messages;
+  VrtcValue  *snapshot;
+  GArray     *top_lines;      /* start line of each element of a top-level array */
+  GArray     *journal_lines;  /* start line of each element of a state frame's journal */
+} Journal;
+
+static void
+record_element_line (gpointer           data,
+                     const char *const *path,
+                     guint              path_len,
+                     guint              index,
+                     guint              line)
+{
+  Journal *j = data;
+  GArray *target;
+
+  if (path_len == 0)
+    target = j->top_lines;
+  else if ((path_len == 1 ||
+            (path_len == 2 && path[0] != NULL &&
+             (strcmp (path[0], "data") == 0 || strcmp (path[0], "value") == 0))) &&
+           path[path_len - 1] != NULL && strcmp (path[path_len - 1], "journal") == 0)
+    target = j->journal_lines;
+  else
+    return;
+  if (index == target->len)
+    g_array_append_val (target, line);
+}
+
+static guint
+line_of (GArray *lines,
+         guint   index,
+         guint   fallback)
+{
+  return lines != NULL && index < lines->len ? g_array_index (lines, guint, index) : fallback;
+}
+
+G_GNUC_PRINTF (6, 7)
+static gboolean
+journal_error (Journal     *j,
+               guint        line,
+               GError     **error,
+               int          code,
+               const char  *where,
+               const char  *format,
+               ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (where != NULL && *where != '\0')
+    g_set_error (error, VRTC_ERROR, code, "%s:%u: %s: %s", j->name, line, where, detail);
+  else
+    g_set_error (error, VRTC_ERROR, code, "%s:%u: %s", j->name, line, detail);
+  return FALSE;
+}
+
+static gboolean
+journal_add_message (Journal         *j,
+                     const VrtcValue *obj,
+                     guint            line,
+                     const char      *where,
+                     GError         **error)
+{
+  GError *inner = NULL;
+  VrtcMessage *msg = decode_message (obj, where, TRUE, &inner);
+
+  if (msg == NULL)
+    {
+      g_set_error (error, VRTC_ERROR, inner->code, "%s:%u: %s", j->name, line, inner->message);
+      g_error_free (inner);
+      return FALSE;
+    }
+  g_ptr_array_add (j->messages, msg);
+  return TRUE;
+}
+
+static gboolean journal_add_item (Journal         *j,
+                                  const VrtcValue *item,
+                                  guint            line,
+                                  const char      *where,
+                                  GArray          *journal_lines,
+                                  GError         **error);
+
+/* A Vuer `state` frame: {mtype: "state", snapshot, journal: [...]} */
+static gboolean
+journal_add_state (Journal         *j,
+                   const VrtcValue *frame,
+                   guint            line,
+                   const char      *where,
+                   GArray          *journal_lines,
+                   GError         **error)
+{
+  const VrtcValue *snapshot = vrtc_value_object_get (frame, "snapshot");
+  const VrtcValue *journal = vrtc_value_object_get (frame, "journal");
+
+  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NULL)
+    {
+      g_autofree char *snapshot_where = field_path (where, "snapshot");
+
+      if (snapshot->kind != VRTC_VALUE_OBJECT)
+        return journal_error (j, line, error, VRTC_ERROR_WRONG_TYPE, snapshot_where,
+                              "expected an object, got %s", kind_name (snapshot));
+      vrtc_value_move (j->snapshot, (VrtcValue *) snapshot);
+    }
+  if (journal == NULL || journal->kind == VRTC_VALUE_NULL)
+    return TRUE;
+  if (!vrtc_value_is_array (journal))
+    {
+      g_autofree char *journal_where = field_path (where, "journal");
+
+      return journal_error (j, line, error, VRTC_ERROR_WRONG_TYPE, journal_where,
+                            "expected an array, got %s", kind_name (journal));
+    }
+  for (guint i = 0; i < journal->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("journal[%u]", i);
+      g_autofree char *item_where = field_path (where, name);
+      guint item_line = line_of (journal_lines, i, line);
+
+      if (journal->kind == VRTC_VALUE_VEC)
+        return journal_error (j, item_line, error, VRTC_ERROR_WRONG_TYPE, item_where,
+                              "expected a message, got a number");
+      if (!journal_add_item (j, &journal->u.items[i], item_line, item_where, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One item: a message, a journal entry {msg, ack, deletedAt}, a Vuer frame ({mtype: ...}),
+ * or one of those wrapped as {etype: "RTC", data | value: ...}. */
+static gboolean
+journal_add_item (Journal         *j,
+                  const VrtcValue *item,
+                  guint            line,
+                  const char      *where,
+                  GArray          *journal_lines,
+                  GError         **error)
+{
+  g_autofree char *inner_where = NULL;
+  g_autofree char *msg_where = NULL;
+  const VrtcValue *inner = item;
+  const VrtcValue *etype, *mtype, *msg;
+
+  if (item->kind != VRTC_VALUE_OBJECT)
+    return journal_error (j, line, error, VRTC_ERROR_WRONG_TYPE, where,
+                          "expected a message, got %s", kind_name (item));
+
+  etype = vrtc_value_object_get (item, "etype");
+  if (etype != NULL && vrtc_value_object_get (item, "ops") == NULL)
+    {
+      const char *member = "data";
+
+      if (etype->kind != VRTC_VALUE_STRING || strcmp (etype->u.str, "RTC") != 0)
+        return TRUE;   /* some other Vuer event */
+      inner = vrtc_value_object_get (item, member);
+      if (inner == NULL)
+        inner = vrtc_value_object_get (item, member = "value");
+      inner_where = field_path (where, member);
+      if (inner == NULL)
+        return journal_error (j, line, error, VRTC_ERROR_MISSING_FIELD, where ? where : "",
+                              "an RTC event needs data or value");
+      if (inner->kind != VRTC_VALUE_OBJECT)
+        return journal_error (j, line, error, VRTC_ERROR_WRONG_TYPE, inner_where,
+                              "expected an object, got %s", kind_name (inner));
+      where = inner_where;
+    }
+
+  mtype = vrtc_value_object_get (inner, "mtype");
+  if (mtype != NULL && vrtc_value_object_get (inner, "ops") == NULL)
+    {
+      if (mtype->kind != VRTC_VALUE_STRING)
+        {
+          g_autofree char *mtype_where = field_path (where, "mtype");
+
+          return journal_error (j, line, error, VRTC_ERROR_WRONG_TYPE, mtype_where,
+                                "expected a string, got %s", kind_name (mtype));
+        }
+      if (strcmp (mtype->u.str, "state") == 0)
+        return journal_add_state (j, inner, line, where, journal_lines, error);
+      if (strcmp (mtype->u.str, "crdt") != 0 && strcmp (mtype->u.str, "broadcast") != 0)
+        return TRUE;   /* ack, heartbeat, error, room-reset: nothing to keep */
+      msg_where = field_path (where, "msg");
+      msg = vrtc_value_object_get (inner, "msg");
+      if (msg == NULL)
+        return journal_error (j, line, error, VRTC_ERROR_MISSING_FIELD, msg_where, "missing");
+      return journal_add_message (j, msg, line, msg_where, error);
+    }
+
+  msg = vrtc_value_object_get (inner, "msg");
+  if (msg != NULL && vrtc_value_object_get (inner, "ops") == NULL)
+    {
+      msg_where = field_path (where, "msg");
+      return journal_add_message (j, msg, line, msg_where, error);
+    }
+  return journal_add_message (j, inner, line, where, error);
+}
+
+gboolean
+vrtc_codec_parse_journal (const char *text,
+                          gsize       len,
+                          const char *name,
+                          GPtrArray  *messages,
+                          VrtcValue  *snapshot_out,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+  VrtcValue snapshot = VRTC_VALUE_INIT;
+  Journal j = { name ? name : "<journal>", parsed, &snapshot, NULL, NULL };
+  gboolean ok = TRUE;
+  gpointer *items;
+  gsize n_items;
+  Reader r;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (messages != NULL, FALSE);
+
+  if (text == NULL)
+    text = "";
+  text = skip_bom (text, &len);
+
+  if (!check_utf8 (text, len, 1, error))
+    {
+      g_prefix_error (error, "%s:", j.name);
+      return FALSE;
+    }
+
+  reader_init (&r, text, len, 1);
+  j.top_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  j.journal_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  r.element_func = record_element_line;
+  r.element_data = &j;
+  r.element_max_depth = 3;
+
+  /* one document, or one per line (JSON lines) */
+  for (;;)
+    {
+      VrtcValue value = VRTC_VALUE_INIT;
+      guint line;
+
+      skip_ws (&r);
+      if (r.p >= r.end)
+        break;
+      line = r.line;
+      g_array_set_size (j.top_lines, 0);
+      g_array_set_size (j.journal_lines, 0);
+      if (!read_value (&r, &value, error))
+        {
+          g_prefix_error (error, "%s:", j.name);
+          ok = FALSE;
+          break;
+        }
+
+      if (value.kind == VRTC_VALUE_VEC)
+        ok = journal_error (&j, line_of (j.top_lines, 0, line), error, VRTC_ERROR_WRONG_TYPE,
+                            NULL, "expected a message, got a number");
+      else if (value.kind == VRTC_VALUE_ARRAY)
+        for (guint i = 0; ok && i < value.len; i++)
+          ok = journal_add_item (&j, &value.u.items[i], line_of (j.top_lines, i, line), NULL,
+                                 NULL, error);
+      else
+        ok = journal_add_item (&j, &value, line, NULL, j.journal_lines, error);
+      vrtc_value_clear (&value);
+      if (!ok)
+        break;
+
+      /* the next value must start on a line of its own */
+      while (r.p < r.end && (*r.p == ' ' || *r.p == '\t' || *r.p == '\r'))
+        r.p++;
+      if (r.p < r.end && *r.p != '\n')
+        {
+          ok = unexpected (&r, error, "the end of the line");
+          g_prefix_error (error, "%s:", j.name);
+          break;
+        }
+    }
+
+  g_array_unref (j.top_lines);
+  g_array_unref (j.journal_lines);
+
+  if (!ok)
+    {
+      vrtc_value_clear (&snapshot);
+      return FALSE;
+    }
+
+  items = g_ptr_array_steal (parsed, &n_items);
+  for (gsize i = 0; i < n_items; i++)
+    g_ptr_array_add (messages, items[i]);
+  g_free (items);
+  if (snapshot_out != NULL)
+    vrtc_value_move (snapshot_out, &snapshot);
+  else
+    vrtc_value_clear (&snapshot);
+  return TRUE;
+}
