@@ -54,6 +54,7 @@ typedef struct {
 } RegisterBase;
 
 typedef struct {
+  gboolean   exists;          /* FALSE: the snapshot only holds ops on a key with no insert */
   char      *tag;
   char      *name;
   char      *parent;
@@ -452,6 +453,17 @@ register_add (VrtcEngine  *engine,
           const VrtcValue *v = ref_set_value (added, reg->path);
 
           set_rejected (added, v == NULL && op->type->kind == VRTC_OP_KIND_SET);
+          /* deltas between the previous winner and this set are superseded now, not
+           * rejected: keep the flags what a full fold would say */
+          for (guint i = index; v != NULL && i > 0; i--)
+            {
+              OpRef *below = &g_array_index (reg->ops, OpRef, i - 1);
+
+              if (ref_active (below) && ref_is_set (below) && ref_set_value (below, reg->path))
+                break;
+              if (!ref_is_set (below))
+                set_rejected (below, FALSE);
+            }
           if (v != NULL && !vrtc_value_equal (v, &reg->value))
             {
               vrtc_value_copy (&reg->value, v);
@@ -677,7 +689,7 @@ node_refresh (VrtcEngine *engine,
       tag = node->base->tag;
       name = node->base->name;
     }
-  exists = node->base != NULL || top_insert != NULL;
+  exists = (node->base != NULL && node->base->exists) || top_insert != NULL;
   if (top_insert != NULL && vrtc_stamp_compare (&top_insert->stamp, &insert_stamp) > 0)
     {
       insert_stamp = top_insert->stamp;
@@ -1797,18 +1809,30 @@ typedef struct {
   const OpRef *max_ref;
 } MaxStamp;
 
+/* The newest op that had an effect: active, not rejected, and (for moves) not newer
+ * than the parent assignment that won (a newer one was ignored to break a cycle). */
 static void
-max_stamp_scan (MaxStamp *m,
-                GArray   *refs)
+max_stamp_scan (MaxStamp        *m,
+                GArray          *refs,
+                const VrtcStamp *limit)
 {
-  const OpRef *top = refs_top (refs);
-
-  if (top != NULL && (m->max_ref == NULL || vrtc_stamp_compare (&top->stamp, &m->max) > 0))
+  for (guint i = refs ? refs->len : 0; i > 0; i--)
     {
-      m->max = top->stamp;
-      m->max_ref = top;
+      const OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+
+      if (!ref_active (ref) || (ref->flags & REF_REJECTED) ||
+          (limit != NULL && vrtc_stamp_compare (&ref->stamp, limit) > 0))
+        continue;
+      if (m->max_ref == NULL || vrtc_stamp_compare (&ref->stamp, &m->max) > 0)
+        {
+          m->max = ref->stamp;
+          m->max_ref = ref;
+        }
+      return;
     }
 }
+
+static VrtcStamp parent_stamp (Node *node);
 
 static void
 write_node (VrtcEngine *engine,
@@ -1827,12 +1851,17 @@ write_node (VrtcEngine *engine,
   gint64 lamport = 0;
   gboolean insert_from_base, remove_from_base, first_from_base;
 
-  max_stamp_scan (&m, node->inserts);
-  max_stamp_scan (&m, node->removes);
-  max_stamp_scan (&m, node->moves);
+  max_stamp_scan (&m, node->inserts, NULL);
+  max_stamp_scan (&m, node->removes, NULL);
+  if (node->moves != NULL)
+    {
+      VrtcStamp chosen = parent_stamp (node);
+
+      max_stamp_scan (&m, node->moves, &chosen);
+    }
   g_hash_table_iter_init (&iter, node->props);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
-    max_stamp_scan (&m, reg->ops);
+    max_stamp_scan (&m, reg->ops, NULL);
 
   if (m.max_ref != NULL)
     {
@@ -1845,11 +1874,12 @@ write_node (VrtcEngine *engine,
       updated_at = node->base->updated_at;
     }
 
-  insert_from_base = node->base != NULL &&
+  /* a snapshot of a key with ops but no insert has zero stamps: they never win */
+  insert_from_base = node->base != NULL && !vrtc_stamp_is_zero (&node->base->insert) &&
     (top_insert == NULL || vrtc_stamp_compare (&node->base->insert, &top_insert->stamp) >= 0);
-  first_from_base = node->base != NULL &&
+  first_from_base = node->base != NULL && !vrtc_stamp_is_zero (&node->base->first) &&
     (first_insert == NULL || vrtc_stamp_compare (&node->base->first, &first_insert->stamp) <= 0);
-  remove_from_base = node->base != NULL &&
+  remove_from_base = node->base != NULL && !vrtc_stamp_is_zero (&node->base->remove) &&
     (top_remove == NULL || vrtc_stamp_compare (&node->base->remove, &top_remove->stamp) >= 0);
 
   if (first_from_base)
@@ -2030,64 +2060,149 @@ parent_stamp (Node *node)
   return VRTC_STAMP_ZERO;
 }
 
-void
-vrtc_engine_write_snapshot (VrtcEngine *engine,
-                           GString    *out)
+static gboolean
+node_has_content (Node *node)
 {
-  g_autoptr(GPtrArray) keys = sorted_existing_nodes (engine);
-  g_autoptr(GHashTable) with_props = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  Register *reg;
 
-  g_string_append (out, "{\"graph\":");
-  vrtc_engine_write_graph (engine, out);
-  g_string_append_printf (out, ",\"journalIndex\":%u,\"lamportTime\":%" G_GINT64_FORMAT,
-                          engine->entries->len, engine->lamport);
-  g_string_append (out, ",\"stamps\":{");
-  for (guint i = 0; i < keys->len; i++)
+  if (node->exists || refs_top (node->removes) || refs_top (node->moves) ||
+      (node->base != NULL && !vrtc_stamp_is_zero (&node->base->remove)))
+    return TRUE;
+  g_hash_table_iter_init (&iter, node->props);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+    if (reg->value.kind != VRTC_VALUE_NONE)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+write_node_stamps (VrtcEngine *engine,
+                   Node       *node,
+                   GString    *out)
+{
+  g_autoptr(GPtrArray) paths = vrtc_engine_list_properties (engine, node->key);
+  VrtcStamp s;
+
+  g_string_append (out, "{");
+  if (!node->exists)
+    g_string_append (out, "\"exists\":false,");
+  g_string_append (out, "\"first\":");
+  write_stamp (out, &node->first);
+  g_string_append (out, ",\"insert\":");
+  s = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
+  write_stamp (out, &s);
+  g_string_append (out, ",\"parent\":");
+  if (node != engine->root && (node->parent != NULL || !node->exists))
     {
-      Node *node = node_get (engine, g_ptr_array_index (keys, i), FALSE);
-      g_autoptr(GPtrArray) paths = vrtc_engine_list_properties (engine, node->key);
-      VrtcStamp s;
+      g_autoptr(GArray) candidates = parent_candidates (node);
+      const char *parent = NULL;
 
-      if (i)
-        g_string_append_c (out, ',');
-      vrtc_json_write_string (out, node->key);
-      g_string_append (out, ":{\"first\":");
-      write_stamp (out, &node->first);
-      g_string_append (out, ",\"insert\":");
-      s = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
-      write_stamp (out, &s);
-      g_string_append (out, ",\"parent\":");
-      if (node->parent != NULL && node != engine->root)
+      /* a key with no insert keeps its newest move; a node its resolved parent */
+      if (node->parent != NULL)
         {
+          parent = node->parent->key;
           s = parent_stamp (node);
+        }
+      else if (candidates->len > 0)
+        {
+          parent = g_array_index (candidates, ParentCandidate, 0).parent;
+          s = g_array_index (candidates, ParentCandidate, 0).stamp;
+        }
+      if (parent != NULL)
+        {
           g_string_append_c (out, '[');
-          vrtc_json_write_string (out, node->parent->key);
+          vrtc_json_write_string (out, parent);
           g_string_append_c (out, ',');
           write_stamp (out, &s);
           g_string_append_c (out, ']');
         }
       else
         g_string_append (out, "null");
-      g_string_append (out, ",\"props\":{");
+    }
+  else
+    g_string_append (out, "null");
+  g_string_append (out, ",\"props\":{");
+  for (guint p = 0; p < paths->len; p++)
+    {
+      Register *reg = register_get (node, g_ptr_array_index (paths, p), FALSE);
+
+      if (p)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, reg->path);
+      g_string_append (out, ":[");
+      s = register_set_stamp (reg);
+      write_stamp (out, &s);
+      g_string_append_c (out, ',');
+      s = register_max_stamp (reg);
+      write_stamp (out, &s);
+      g_string_append_c (out, ']');
+    }
+  g_string_append (out, "},\"remove\":");
+  s = top_stamp_with_base (node->removes, node->base ? &node->base->remove : NULL);
+  write_stamp (out, &s);
+  g_string_append_c (out, '}');
+}
+
+/*
+ * {graph, journalIndex, lamportTime, orphans, stamps, vectorClock}: graph is the canonical
+ * SceneGraph; stamps say, per node and register, which op won so that later ops compare
+ * right; orphans hold the registers of keys whose insert has not arrived (SEMANTICS.md 4).
+ */
+void
+vrtc_engine_write_snapshot (VrtcEngine *engine,
+                            GString    *out)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  Node *node;
+  gboolean first = TRUE;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    if (node_has_content (node))
+      g_ptr_array_add (keys, node->key);
+  g_ptr_array_sort (keys, compare_strings);
+
+  g_string_append (out, "{\"graph\":");
+  vrtc_engine_write_graph (engine, out);
+  g_string_append_printf (out, ",\"journalIndex\":%u,\"lamportTime\":%" G_GINT64_FORMAT,
+                          engine->entries->len, engine->lamport);
+  g_string_append (out, ",\"orphans\":{");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GPtrArray) paths = NULL;
+
+      node = node_get (engine, g_ptr_array_index (keys, i), FALSE);
+      if (node->exists)
+        continue;
+      paths = vrtc_engine_list_properties (engine, node->key);
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      vrtc_json_write_string (out, node->key);
+      g_string_append_c (out, ':');
+      g_string_append_c (out, '{');
       for (guint p = 0; p < paths->len; p++)
         {
-          Register *reg = register_get (node, g_ptr_array_index (paths, p), FALSE);
-
           if (p)
             g_string_append_c (out, ',');
-          vrtc_json_write_string (out, reg->path);
-          g_string_append (out, ":[");
-          s = register_set_stamp (reg);
-          write_stamp (out, &s);
-          g_string_append_c (out, ',');
-          s = register_max_stamp (reg);
-          write_stamp (out, &s);
-          g_string_append_c (out, ']');
+          vrtc_json_write_string (out, g_ptr_array_index (paths, p));
+          g_string_append_c (out, ':');
+          vrtc_value_write_json (vrtc_engine_get_property (engine, node->key,
+                                                           g_ptr_array_index (paths, p)), out);
         }
-      g_string_append (out, "},\"remove\":");
-      s = top_stamp_with_base (node->removes, node->base ? &node->base->remove : NULL);
-      write_stamp (out, &s);
       g_string_append_c (out, '}');
+    }
+  g_string_append (out, "},\"stamps\":{");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      node = node_get (engine, g_ptr_array_index (keys, i), FALSE);
+      if (i)
+        g_string_append_c (out, ',');
+      vrtc_json_write_string (out, node->key);
+      g_string_append_c (out, ':');
+      write_node_stamps (engine, node, out);
     }
   g_string_append (out, "},\"vectorClock\":");
   vrtc_clock_write_json (&engine->clock, out);
@@ -2148,13 +2263,111 @@ is_node_field (const char *name)
   return FALSE;
 }
 
+/* One key of a snapshot: a node of the graph (in_graph) or a key that only has ops. */
+static gboolean
+load_key (VrtcEngine      *engine,
+          const char      *key,
+          const VrtcValue *nv,
+          const VrtcValue *stamps,
+          gboolean         in_graph,
+          GError         **error)
+{
+  const VrtcValue *ns = vrtc_value_object_get (stamps, key);
+  const VrtcValue *props_stamps = vrtc_value_object_get (ns, "props");
+  const VrtcValue *parent = vrtc_value_object_get (ns, "parent");
+  const VrtcValue *deleted = vrtc_value_object_get (nv, "deletedAt");
+  const VrtcValue *exists = vrtc_value_object_get (ns, "exists");
+  g_autofree char *where = g_strdup_printf ("snapshot.stamps.%s", key);
+  NodeBase base = { 0 };
+  Node *node;
+
+  if (nv->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.graph.nodes.%s: expected an object", key);
+      return FALSE;
+    }
+  if (!read_stamp (engine, vrtc_value_object_get (ns, "insert"), &base.insert, where, error) ||
+      !read_stamp (engine, vrtc_value_object_get (ns, "first"), &base.first, where, error) ||
+      !read_stamp (engine, vrtc_value_object_get (ns, "remove"), &base.remove, where, error))
+    return FALSE;
+  if (parent != NULL && parent->kind == VRTC_VALUE_ARRAY && parent->len == 2 &&
+      parent->u.items[0].kind == VRTC_VALUE_STRING)
+    {
+      if (!read_stamp (engine, &parent->u.items[1], &base.parent_stamp, where, error))
+        return FALSE;
+    }
+  else if (parent != NULL && parent->kind != VRTC_VALUE_NULL)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "%s.parent: expected [parentKey, stamp]", where);
+      return FALSE;
+    }
+
+  if (engine == NULL)
+    return TRUE;
+
+  node = node_get (engine, key, TRUE);
+  g_clear_pointer (&node->base, node_base_free);
+  node->base = g_new0 (NodeBase, 1);
+  *node->base = base;
+  node->base->exists = in_graph && !(exists != NULL && exists->kind == VRTC_VALUE_BOOL &&
+                                     !exists->u.b);
+  node->base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
+  node->base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
+  node->base->parent = parent && parent->kind == VRTC_VALUE_ARRAY
+    ? g_strdup (parent->u.items[0].u.str) : NULL;
+  if (vrtc_value_object_get (nv, "clock"))
+    vrtc_value_copy (&node->base->clock, vrtc_value_object_get (nv, "clock"));
+  else
+    vrtc_value_take_object (&node->base->clock, NULL, 0);
+  node->base->created_at = number_or (vrtc_value_object_get (nv, "createdAt"), 0);
+  node->base->updated_at = number_or (vrtc_value_object_get (nv, "updatedAt"), 0);
+  node->base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
+  node->base->deleted_at = number_or (deleted, 0);
+  /* without stamps (a plain graph), a node is live unless it has deletedAt */
+  if (ns == NULL && node != engine->root)
+    {
+      base.insert = (VrtcStamp) { node->base->lamport, intern (engine, ""), 0 };
+      node->base->insert = base.insert;
+      node->base->first = base.insert;
+      node->base->parent_stamp = base.insert;
+      if (node->base->parent == NULL)
+        node->base->parent = g_strdup (ROOT_KEY);
+      if (deleted != NULL)
+        node->base->remove = (VrtcStamp) { node->base->lamport, intern (engine, ""), 1 };
+    }
+
+  for (guint m = 0; m < nv->len; m++)
+    {
+      const char *path = nv->u.members[m].key;
+      const VrtcValue *ps = vrtc_value_object_get (props_stamps, path);
+      Register *reg;
+
+      if (is_node_field (path))
+        continue;
+      reg = register_get (node, path, TRUE);
+      reg->base = g_new0 (RegisterBase, 1);
+      vrtc_value_copy (&reg->base->value, &nv->u.members[m].value);
+      vrtc_value_copy (&reg->value, &nv->u.members[m].value);
+      if (ps != NULL && ps->kind == VRTC_VALUE_ARRAY && ps->len == 2)
+        {
+          read_stamp (engine, &ps->u.items[0], &reg->base->set, where, NULL);
+          read_stamp (engine, &ps->u.items[1], &reg->base->max, where, NULL);
+        }
+      else if (node->base != NULL)
+        reg->base->set = reg->base->max = node->base->insert;
+    }
+  return TRUE;
+}
+
 /* engine == NULL: only validate. */
 static gboolean
 load_snapshot (VrtcEngine      *engine,
                const VrtcValue *snapshot,
                GError         **error)
 {
-  const VrtcValue *graph, *nodes, *stamps, *clock;
+  const VrtcValue *graph, *nodes, *stamps, *orphans, *clock;
 
   if (snapshot->kind != VRTC_VALUE_OBJECT)
     {
@@ -2170,6 +2383,7 @@ load_snapshot (VrtcEngine      *engine,
       return FALSE;
     }
   stamps = vrtc_value_object_get (snapshot, "stamps");
+  orphans = vrtc_value_object_get (snapshot, "orphans");
   clock = vrtc_value_object_get (snapshot, "vectorClock");
   if (clock != NULL && clock->kind != VRTC_VALUE_OBJECT)
     {
@@ -2179,95 +2393,33 @@ load_snapshot (VrtcEngine      *engine,
     }
 
   for (guint i = 0; i < nodes->len; i++)
+    if (!load_key (engine, nodes->u.members[i].key, &nodes->u.members[i].value, stamps, TRUE, error))
+      return FALSE;
+  if (orphans != NULL && orphans->kind != VRTC_VALUE_OBJECT)
     {
-      const char *key = nodes->u.members[i].key;
-      const VrtcValue *nv = &nodes->u.members[i].value;
-      const VrtcValue *ns = vrtc_value_object_get (stamps, key);
-      const VrtcValue *props_stamps = vrtc_value_object_get (ns, "props");
-      const VrtcValue *parent = vrtc_value_object_get (ns, "parent");
-      g_autofree char *where = g_strdup_printf ("snapshot.stamps.%s", key);
-      NodeBase base = { 0 };
-      Node *node;
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.orphans: expected an object");
+      return FALSE;
+    }
+  /* keys with ops but no insert: in stamps, not in the graph */
+  for (guint i = 0; stamps != NULL && stamps->kind == VRTC_VALUE_OBJECT && i < stamps->len; i++)
+    {
+      const char *key = stamps->u.members[i].key;
+      const VrtcValue *props = vrtc_value_object_get (orphans, key);
+      VrtcValue empty = VRTC_VALUE_INIT;
+      gboolean ok;
 
-      if (nv->kind != VRTC_VALUE_OBJECT)
-        {
-          g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                       "snapshot.graph.nodes.%s: expected an object", key);
-          return FALSE;
-        }
-      if (!read_stamp (engine, vrtc_value_object_get (ns, "insert"), &base.insert, where, error) ||
-          !read_stamp (engine, vrtc_value_object_get (ns, "first"), &base.first, where, error) ||
-          !read_stamp (engine, vrtc_value_object_get (ns, "remove"), &base.remove, where, error))
-        return FALSE;
-      if (parent != NULL && parent->kind == VRTC_VALUE_ARRAY && parent->len == 2 &&
-          parent->u.items[0].kind == VRTC_VALUE_STRING)
-        {
-          if (!read_stamp (engine, &parent->u.items[1], &base.parent_stamp, where, error))
-            return FALSE;
-        }
-      else if (parent != NULL && parent->kind != VRTC_VALUE_NULL)
-        {
-          g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                       "%s.parent: expected [parentKey, stamp]", where);
-          return FALSE;
-        }
-
-      if (engine == NULL)
+      if (vrtc_value_object_get (nodes, key) != NULL)
         continue;
-
-      node = strcmp (key, ROOT_KEY) == 0 ? engine->root : node_get (engine, key, TRUE);
-      if (node != engine->root)
+      if (props == NULL)
         {
-          const VrtcValue *deleted = vrtc_value_object_get (nv, "deletedAt");
-
-          node->base = g_new0 (NodeBase, 1);
-          *node->base = base;
-          node->base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
-          node->base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
-          node->base->parent = parent && parent->kind == VRTC_VALUE_ARRAY
-            ? g_strdup (parent->u.items[0].u.str) : NULL;
-          if (vrtc_value_object_get (nv, "clock"))
-            vrtc_value_copy (&node->base->clock, vrtc_value_object_get (nv, "clock"));
-          else
-            vrtc_value_take_object (&node->base->clock, NULL, 0);
-          node->base->created_at = number_or (vrtc_value_object_get (nv, "createdAt"), 0);
-          node->base->updated_at = number_or (vrtc_value_object_get (nv, "updatedAt"), 0);
-          node->base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
-          node->base->deleted_at = number_or (deleted, 0);
-          /* without stamps (a plain graph), a node is live unless it has deletedAt */
-          if (ns == NULL)
-            {
-              base.insert = (VrtcStamp) { node->base->lamport, intern (engine, ""), 0 };
-              node->base->insert = base.insert;
-              node->base->first = base.insert;
-              node->base->parent_stamp = base.insert;
-              if (node->base->parent == NULL)
-                node->base->parent = g_strdup (ROOT_KEY);
-              if (deleted != NULL)
-                node->base->remove = (VrtcStamp) { node->base->lamport, intern (engine, ""), 1 };
-            }
+          vrtc_value_take_object (&empty, NULL, 0);
+          props = &empty;
         }
-
-      for (guint m = 0; m < nv->len; m++)
-        {
-          const char *path = nv->u.members[m].key;
-          const VrtcValue *ps = vrtc_value_object_get (props_stamps, path);
-          Register *reg;
-
-          if (is_node_field (path))
-            continue;
-          reg = register_get (node, path, TRUE);
-          reg->base = g_new0 (RegisterBase, 1);
-          vrtc_value_copy (&reg->base->value, &nv->u.members[m].value);
-          vrtc_value_copy (&reg->value, &nv->u.members[m].value);
-          if (ps != NULL && ps->kind == VRTC_VALUE_ARRAY && ps->len == 2)
-            {
-              read_stamp (engine, &ps->u.items[0], &reg->base->set, where, NULL);
-              read_stamp (engine, &ps->u.items[1], &reg->base->max, where, NULL);
-            }
-          else if (node->base != NULL)
-            reg->base->set = reg->base->max = node->base->insert;
-        }
+      ok = load_key (engine, key, props, stamps, FALSE, error);
+      vrtc_value_clear (&empty);
+      if (!ok)
+        return FALSE;
     }
 
   if (engine == NULL)

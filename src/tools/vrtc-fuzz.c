@@ -33,6 +33,7 @@ typedef struct {
   char          *out;
   gboolean       verbose;
   gboolean       no_codec;
+  gboolean       no_rejoin;
   FuzzCompaction compaction;
 } FuzzOptions;
 
@@ -42,8 +43,12 @@ typedef struct {
   double       skew;            /* this replica's wall clock offset, ms */
   GPtrArray   *inbox;           /* VrtcMessage: waiting for delivery, maybe twice */
   GPtrArray   *arrivals;        /* VrtcMessage: in the order they entered the journal */
-  GHashTable  *has;             /* message id -> message, what is in the journal */
+  GHashTable  *has;             /* message ids it applied (set, owns the keys) */
+  GHashTable  *covered;         /* message ids inside a snapshot it joined from: a relay
+                                 * never sends those again (set, owns the keys) */
   gboolean     pending;         /* has uncommitted edits */
+  GString     *state_frame;     /* the `state` frame it rejoined from, or NULL */
+  guint        n_frame_messages;  /* arrivals that came in that frame */
   char        *before_pending;  /* graph before the pending edits, NULL when not checked */
 } FuzzReplica;
 
@@ -67,6 +72,9 @@ typedef struct {
   guint              n_undos;
   guint              n_cancels;
   guint              n_roundtrips;
+  guint              n_rejoins;
+  gboolean           rejoined;    /* at most one rejoin per schedule */
+  gboolean           no_undo;     /* see step_rejoin() */
 } FuzzSchedule;
 
 /* ---- randomness ---- */
@@ -558,7 +566,7 @@ note_arrival (FuzzReplica *r,
               VrtcMessage *msg)
 {
   g_ptr_array_add (r->arrivals, vrtc_msg_ref (msg));
-  g_hash_table_insert (r->has, msg->id, msg);
+  g_hash_table_add (r->has, g_strdup (msg->id));
 }
 
 /* A copy of msg that went through the codec, or a new ref to msg. */
@@ -570,13 +578,14 @@ wire_copy (FuzzSchedule *s,
   g_autoptr(GString) again = NULL;
   g_autoptr(GError) error = NULL;
   VrtcMessage *copy;
-  VrtcDialect dialect;
+  /* drawn even with --no-codec, so that the schedule stays the same */
+  gboolean roundtrip = chance (s, 0.2);
+  VrtcDialect dialect = chance (s, 0.5) ? VRTC_DIALECT_SEED : VRTC_DIALECT_COMPACT;
 
-  if (!chance (s, 0.2) || s->opts->no_codec)
+  if (!roundtrip || s->opts->no_codec)
     return vrtc_msg_ref (msg);
 
   s->n_roundtrips++;
-  dialect = chance (s, 0.5) ? VRTC_DIALECT_SEED : VRTC_DIALECT_COMPACT;
   text = g_string_new (NULL);
   vrtc_codec_write_message (msg, dialect, text);
   copy = vrtc_codec_parse_message (text->str, text->len, &error);
@@ -684,6 +693,8 @@ step_undo (FuzzSchedule *s,
   /* undo would commit pending edits itself; commit them here so they are published */
   if (r->pending)
     commit_pending (s, i);
+  if (s->no_undo)
+    return;
 
   if (chance (s, 0.2) && vrtc_engine_journal_length (r->engine) > 0)
     {
@@ -707,6 +718,13 @@ step_undo (FuzzSchedule *s,
     }
 }
 
+static gboolean
+replica_has (FuzzReplica *r,
+             const char  *id)
+{
+  return g_hash_table_contains (r->has, id) || g_hash_table_contains (r->covered, id);
+}
+
 static void
 deliver (FuzzSchedule *s,
          guint         i,
@@ -716,6 +734,8 @@ deliver (FuzzSchedule *s,
   g_autoptr(GError) error = NULL;
   VrtcReceiveResult result;
 
+  if (g_hash_table_contains (r->covered, msg->id))
+    return;
   s->n_deliveries++;
   if (!vrtc_engine_receive (r->engine, msg, &result, &error))
     {
@@ -779,7 +799,7 @@ stable_prefix (FuzzSchedule *s,
         return TRUE;     /* the foldable prefix ends here */
 
       for (guint q = 0; q < s->n_reps; q++)
-        if (!g_hash_table_contains (s->reps[q].has, msg->id))
+        if (!replica_has (&s->reps[q], msg->id))
           return FALSE;
       for (guint m = 0; m < s->all->len; m++)
         {
@@ -787,7 +807,7 @@ stable_prefix (FuzzSchedule *s,
           VrtcStamp other_stamp = { other->lamport, other->session_id, 0 };
 
           if (vrtc_stamp_compare (&other_stamp, &stamp) < 0 &&
-              !g_hash_table_contains (r->has, other->id))
+              !replica_has (r, other->id))
             return FALSE;
         }
     }
@@ -802,6 +822,7 @@ step_compact (FuzzSchedule *s,
   g_autoptr(GPtrArray) unacked = vrtc_engine_get_unacked (r->engine);
   guint n_ack = pick (s, unacked->len + 1);
   g_autofree char *before = NULL;
+  gboolean check = chance (s, 0.3);
   guint folded;
 
   /* a relay acks in the order it stored the messages */
@@ -817,7 +838,7 @@ step_compact (FuzzSchedule *s,
       (s->opts->compaction == FUZZ_COMPACT_STABLE && !stable_prefix (s, i)))
     return;
 
-  if (!r->pending && chance (s, 0.3))
+  if (!r->pending && check)
     before = graph_of (r->engine);
   folded = vrtc_engine_compact (r->engine);
   s->n_compactions++;
@@ -830,6 +851,180 @@ step_compact (FuzzSchedule *s,
         fuzz_fail (s, _("%s: compact changed the graph:\n  before %s\n  after  %s"),
                    r->session, before, after);
     }
+}
+
+static int
+compare_stamps (VrtcMessage *a,
+                VrtcMessage *b)
+{
+  VrtcStamp sa = { a->lamport, a->session_id, 0 };
+  VrtcStamp sb = { b->lamport, b->session_id, 0 };
+
+  return vrtc_stamp_compare (&sa, &sb);
+}
+
+/*
+ * A client that reconnects: replica i starts over from replica j's last snapshot and the
+ * journal after it (a `state` frame), keeping its own unacked messages.
+ *
+ * A snapshot holds folded registers, not the messages, so the state frame only converges
+ * when nothing can later sort below what the snapshot folded, and nothing later undoes it.
+ * The relay's side of that is modelled here: the room is quiet (every replica has every
+ * message), the snapshot covers a prefix of the stamp order, and after a rejoin this
+ * schedule makes no more undo or redo.
+ */
+static void
+step_rejoin (FuzzSchedule *s,
+             guint         i)
+{
+  FuzzReplica *r = &s->reps[i];
+  guint j = (i + 1 + pick (s, s->n_reps - 1)) % s->n_reps;
+  FuzzReplica *q = &s->reps[j];
+  g_autoptr(GPtrArray) journal = g_ptr_array_new ();
+  g_autoptr(GPtrArray) unacked = NULL;
+  g_autoptr(GHashTable) in_journal = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  VrtcMessage *newest_folded = NULL;
+  const char *snapshot_json;
+  VrtcValue snapshot = VRTC_VALUE_INIT;
+  GHashTableIter iter;
+  const char *id;
+  guint len, n_new;
+
+  s->rejoined = TRUE;
+
+  /* a quiet room */
+  for (guint k = 0; k < s->n_reps; k++)
+    {
+      if (s->reps[k].pending)
+        commit_pending (s, k);
+    }
+  for (guint k = 0; k < s->n_reps && s->failure->len == 0; k++)
+    for (guint m = 0; m < s->all->len; m++)
+      deliver (s, k, s->all->pdata[m]);
+  if (s->failure->len > 0)
+    return;
+
+  /* the server side folds all it can */
+  unacked = vrtc_engine_get_unacked (q->engine);
+  for (guint k = 0; k < unacked->len; k++)
+    vrtc_engine_ack (q->engine, ((VrtcMessage *) unacked->pdata[k])->id);
+  g_clear_pointer (&unacked, g_ptr_array_unref);
+  vrtc_engine_compact (q->engine);
+
+  /* r made edits the server has not seen yet: they stay unacked and are kept */
+  n_new = pick (s, 3);
+  for (guint k = 0; k < n_new; k++)
+    {
+      VrtcOperation op;
+
+      make_op (s, &op);
+      vrtc_engine_edit (r->engine, &op);
+      vrtc_op_clear (&op);
+      r->pending = TRUE;
+      commit_pending (s, i);
+    }
+
+  len = vrtc_engine_journal_length (q->engine);
+  for (guint p = 0; p < len; p++)
+    {
+      VrtcMessage *msg = vrtc_entry_get_message (vrtc_engine_journal_get (q->engine, p));
+
+      g_ptr_array_add (journal, msg);
+      g_hash_table_add (in_journal, msg->id);
+    }
+  for (guint m = 0; m < s->all->len; m++)
+    {
+      VrtcMessage *msg = s->all->pdata[m];
+
+      if (replica_has (q, msg->id) && !g_hash_table_contains (in_journal, msg->id))
+        {
+          g_hash_table_add (covered, g_strdup (msg->id));
+          if (newest_folded == NULL || compare_stamps (msg, newest_folded) > 0)
+            newest_folded = msg;
+        }
+    }
+  /* the snapshot must be a prefix in stamp order, or the journal would fold below it; and
+   * no undo or redo after it may target what it folded (its last compaction may be older
+   * than an undo that arrived since) */
+  for (guint p = 0; p < journal->len; p++)
+    {
+      VrtcMessage *msg = journal->pdata[p];
+
+      if (newest_folded != NULL && compare_stamps (msg, newest_folded) < 0)
+        return;
+      for (guint o = 0; o < msg->n_ops; o++)
+        if (msg->ops[o].target_msg_id != NULL &&
+            g_hash_table_contains (covered, msg->ops[o].target_msg_id))
+          return;
+    }
+
+  s->n_rejoins++;
+  s->no_undo = TRUE;
+
+  /* the relay acked what it stored */
+  unacked = vrtc_engine_get_unacked (r->engine);
+  for (guint k = 0; k < unacked->len; k++)
+    {
+      VrtcMessage *msg = unacked->pdata[k];
+
+      if (replica_has (q, msg->id))
+        vrtc_engine_ack (r->engine, msg->id);
+    }
+
+  snapshot_json = vrtc_engine_get_snapshot_json (q->engine);
+  if (snapshot_json == NULL && g_hash_table_size (covered) > 0)
+    {
+      fuzz_fail (s, _("%s: no snapshot after a compaction that folded %u messages"),
+                 q->session, g_hash_table_size (covered));
+      return;
+    }
+  if (snapshot_json != NULL &&
+      !vrtc_codec_parse_value (snapshot_json, -1, &snapshot, &error))
+    {
+      fuzz_fail (s, _("%s: its own snapshot does not parse: %s"), q->session, error->message);
+      return;
+    }
+
+  if (!vrtc_engine_init_from_server (r->engine, snapshot_json != NULL ? &snapshot : NULL,
+                                     (VrtcMessage **) journal->pdata, journal->len, &error))
+    {
+      fuzz_fail (s, _("%s: init_from_server with the state of %s failed: %s"),
+                 r->session, q->session, error->message);
+      vrtc_value_clear (&snapshot);
+      return;
+    }
+  vrtc_value_clear (&snapshot);
+
+  /* kept for the reproduction: the frame, then what arrives after it */
+  r->state_frame = g_string_new ("{\"mtype\":\"state\",\"snapshot\":");
+  g_string_append (r->state_frame, snapshot_json != NULL ? snapshot_json : "null");
+  g_string_append (r->state_frame, ",\"journal\":[");
+  for (guint p = 0; p < journal->len; p++)
+    {
+      if (p > 0)
+        g_string_append_c (r->state_frame, ',');
+      vrtc_codec_write_message (journal->pdata[p], VRTC_DIALECT_SEED, r->state_frame);
+    }
+  g_string_append (r->state_frame, "]}\n");
+
+  /* what the snapshot holds is never sent again; the rest is what r's journal holds now */
+  g_hash_table_remove_all (r->covered);
+  g_hash_table_iter_init (&iter, covered);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    g_hash_table_add (r->covered, g_strdup (id));
+  g_hash_table_remove_all (r->has);
+  g_ptr_array_set_size (r->arrivals, 0);
+  len = vrtc_engine_journal_length (r->engine);
+  for (guint p = 0; p < len; p++)
+    note_arrival (r, vrtc_entry_get_message (vrtc_engine_journal_get (r->engine, p)));
+  r->n_frame_messages = journal->len;
+  g_clear_pointer (&r->before_pending, g_free);
+  if (s->opts->verbose)
+    g_print (_("schedule %u: %s rejoined from the state of %s (%u messages in the snapshot, "
+               "%u in the journal)\n"),
+             s->number, r->session, q->session, g_hash_table_size (covered), journal->len);
 }
 
 /* ---- minimising a divergence ---- */
@@ -932,6 +1127,53 @@ arrival_order (FuzzSchedule *s,
   return i < s->n_reps ? s->reps[i].arrivals : s->all;
 }
 
+static char *
+repro_path (FuzzSchedule *s)
+{
+  if (s->opts->out != NULL)
+    return g_strdup (s->opts->out);
+  return g_strdup_printf ("vrtc-fuzz-repro-%" G_GUINT64_FORMAT "-%u.jsonl",
+                          s->opts->seed, s->number);
+}
+
+/* A replica that rejoined is reproduced by its state frame and what arrived after it;
+ * every message of the schedule goes to a second file, for the state everyone should have. */
+static char *
+write_rejoin_repro (FuzzSchedule *s,
+                    guint         i)
+{
+  FuzzReplica *r = &s->reps[i];
+  g_autoptr(GString) text = g_string_new (r->state_frame->str);
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *all_path = NULL;
+  char *path = repro_path (s);
+
+  for (guint k = r->n_frame_messages; k < r->arrivals->len; k++)
+    {
+      vrtc_codec_write_message (r->arrivals->pdata[k], VRTC_DIALECT_SEED, text);
+      g_string_append_c (text, '\n');
+    }
+  for (guint m = 0; m < s->all->len; m++)
+    {
+      vrtc_codec_write_message (s->all->pdata[m], VRTC_DIALECT_SEED, all);
+      g_string_append_c (all, '\n');
+    }
+  all_path = g_strconcat (path, ".all", NULL);
+
+  if (!g_file_set_contents (path, text->str, text->len, &error) ||
+      !g_file_set_contents (all_path, all->str, all->len, &error))
+    {
+      g_printerr (_("vrtc fuzz: cannot write the reproduction: %s\n"), error->message);
+      g_free (path);
+      return NULL;
+    }
+  g_printerr (_("vrtc fuzz: %s rejoined from a state frame: wrote it and the %u messages that "
+                "arrived after it to %s; all %u messages of the schedule are in %s\n"),
+              r->session, r->arrivals->len - r->n_frame_messages, path, s->all->len, all_path);
+  return path;
+}
+
 /* Writes the repro file; returns its name. */
 static char *
 write_repro (FuzzSchedule *s)
@@ -948,6 +1190,11 @@ write_repro (FuzzSchedule *s)
   gboolean minimal = FALSE;
   guint kept = 0;
   char *path;
+
+  if (s->left < s->n_reps && s->reps[s->left].state_frame != NULL)
+    return write_rejoin_repro (s, s->left);
+  if (s->right < s->n_reps && s->reps[s->right].state_frame != NULL)
+    return write_rejoin_repro (s, s->right);
 
   for (guint m = 0; m < s->all->len; m++)
     {
@@ -993,12 +1240,7 @@ write_repro (FuzzSchedule *s)
   for (guint m = 0; m < s->all->len; m++)
     g_clear_pointer (&parsed[m], vrtc_msg_unref);
 
-  if (s->opts->out != NULL)
-    path = g_strdup (s->opts->out);
-  else
-    path = g_strdup_printf ("vrtc-fuzz-repro-%" G_GUINT64_FORMAT "-%u.jsonl",
-                            s->opts->seed, s->number);
-
+  path = repro_path (s);
   if (!g_file_set_contents (path, text->str, text->len, &error))
     {
       g_printerr (_("vrtc fuzz: cannot write the reproduction: %s\n"), error->message);
@@ -1062,7 +1304,8 @@ schedule_init (FuzzSchedule      *s,
       r->skew = (double) pick (s, 1001) - 500;
       r->inbox = g_ptr_array_new_with_free_func (msg_unref);
       r->arrivals = g_ptr_array_new_with_free_func (msg_unref);
-      r->has = g_hash_table_new (g_str_hash, g_str_equal);
+      r->has = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      r->covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
 }
 
@@ -1077,8 +1320,11 @@ schedule_clear (FuzzSchedule *s)
       g_ptr_array_unref (r->inbox);
       g_ptr_array_unref (r->arrivals);
       g_hash_table_unref (r->has);
+      g_hash_table_unref (r->covered);
       g_free (r->before_pending);
       g_free (r->session);
+      if (r->state_frame != NULL)
+        g_string_free (r->state_frame, TRUE);
     }
   g_free (s->reps);
   g_ptr_array_unref (s->all);
@@ -1107,8 +1353,18 @@ run_schedule (FuzzSchedule *s)
   g_autoptr(GPtrArray) graphs = g_ptr_array_new_with_free_func (g_free);
   VrtcEngine *reference;
 
+  /* a quarter of the schedules have a client rejoin somewhere in their second half */
+  guint rejoin_at = chance (s, 0.25) ? s->opts->messages / 2 + pick (s, s->opts->messages / 2 + 1)
+                                     : G_MAXUINT;
+
+  if (s->opts->no_rejoin)
+    rejoin_at = G_MAXUINT;
+
   for (guint step = 0; step < max_steps && s->all->len < s->opts->messages; step++)
     {
+      if (!s->rejoined && s->all->len >= rejoin_at)
+        step_rejoin (s, pick (s, s->n_reps));
+
       guint i = pick (s, s->n_reps);
       double roll = g_rand_double (s->rand);
 
@@ -1209,6 +1465,50 @@ run_schedule (FuzzSchedule *s)
             }
         }
     }
+
+  /* an earlier history position is what the entries up to it give (SEMANTICS.md 6) */
+  for (guint i = 0; i < s->n_reps && s->failure->len == 0; i++)
+    {
+      FuzzReplica *r = &s->reps[i];
+      guint len = vrtc_engine_journal_length (r->engine);
+      guint offset = vrtc_engine_journal_offset (r->engine);
+      guint p = pick (s, MAX (len, 1));
+      VrtcEngine *past, *fresh;
+      g_autofree char *expected = NULL;
+      g_autofree char *graph = NULL;
+
+      if (len == 0 || r->state_frame != NULL)
+        continue;
+      if (offset + len != r->arrivals->len)
+        {
+          s->left = s->right = i;
+          fuzz_fail (s, _("%s: the journal holds %u + %u entries, %u messages arrived"),
+                     r->session, offset, len, r->arrivals->len);
+          break;
+        }
+
+      past = vrtc_engine_new_at (r->engine, p);
+      graph = graph_of (past);
+      vrtc_engine_free (past);
+
+      fresh = vrtc_engine_new ("vrtc-fuzz-check");
+      for (guint k = 0; k <= offset + p; k++)
+        {
+          VrtcReceiveResult result;
+
+          vrtc_engine_receive (fresh, r->arrivals->pdata[k], &result, NULL);
+        }
+      expected = graph_of (fresh);
+      vrtc_engine_free (fresh);
+
+      if (strcmp (graph, expected) != 0)
+        {
+          s->left = s->right = i;
+          fuzz_fail (s, _("%s: the state at journal position %u (+ %u compacted) differs from "
+                          "a replay of the first %u messages it received:\n  %s\n  %s"),
+                     r->session, p, offset, offset + p + 1, graph, expected);
+        }
+    }
 }
 
 static gboolean
@@ -1238,6 +1538,7 @@ vrtc_tool_fuzz (int    argc,
   gint64 seed = 1;
   gboolean verbose = FALSE;
   gboolean no_codec = FALSE;
+  gboolean no_rejoin = FALSE;
   gboolean wrote = FALSE;
   guint divergent = 0;
   FuzzOptions opts;
@@ -1260,6 +1561,8 @@ vrtc_tool_fuzz (int    argc,
          "vrtc-fuzz-repro-SEED-SCHEDULE.jsonl)"), N_("FILE") },
     { "no-codec", 0, 0, G_OPTION_ARG_NONE, &no_codec,
       N_("Deliver the messages as made, never through a codec round trip"), NULL },
+    { "no-rejoin", 0, 0, G_OPTION_ARG_NONE, &no_rejoin,
+      N_("Never have a replica rejoin from another's snapshot (init_from_server)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Print a line per schedule"), NULL },
     { NULL }
@@ -1271,7 +1574,8 @@ vrtc_tool_fuzz (int    argc,
   g_option_context_set_summary (context,
     _("For each schedule, N replicas make M messages of random concurrent edits over every\n"
       "op type, with undo and redo, cancelled pending edits, duplicate and out-of-order\n"
-      "delivery, codec round trips and compaction. Then every replica receives every\n"
+      "delivery, codec round trips, compaction, and in some schedules a replica that\n"
+      "rejoins from another's snapshot. Then every replica receives every\n"
       "message, and their canonical graph JSON must be byte-identical, to each other and to\n"
       "a replica that received everything in creation order."));
   g_option_context_set_description (context,
@@ -1306,6 +1610,7 @@ vrtc_tool_fuzz (int    argc,
   opts.out = out;
   opts.verbose = verbose;
   opts.no_codec = no_codec;
+  opts.no_rejoin = no_rejoin;
   opts.compaction = FUZZ_COMPACT_ANY;
   if (compaction != NULL && !parse_compaction (compaction, &opts.compaction))
     {
@@ -1333,20 +1638,26 @@ vrtc_tool_fuzz (int    argc,
 
               wrote = TRUE;
               if (path != NULL)
-                g_printerr (_("vrtc fuzz: rerun it with: vrtc fuzz --seed %" G_GUINT64_FORMAT
-                              " --start %u --schedules 1 --replicas %u --messages %u"
-                              "%s%s%s --verbose\n"),
-                            opts.seed, s.number, opts.replicas, opts.messages,
-                            compaction != NULL ? " --compaction " : "",
-                            compaction != NULL ? compaction : "",
-                            opts.no_codec ? " --no-codec" : "");
+                {
+                  g_autofree char *command =
+                    g_strdup_printf ("vrtc fuzz --seed %" G_GUINT64_FORMAT " --start %u "
+                                     "--schedules 1 --replicas %u --messages %u%s%s%s%s "
+                                     "--verbose",
+                                     opts.seed, s.number, opts.replicas, opts.messages,
+                                     compaction != NULL ? " --compaction " : "",
+                                     compaction != NULL ? compaction : "",
+                                     opts.no_codec ? " --no-codec" : "",
+                                     opts.no_rejoin ? " --no-rejoin" : "");
+
+                  g_printerr (_("vrtc fuzz: rerun it with: %s\n"), command);
+                }
             }
         }
       else if (opts.verbose)
         g_print (_("schedule %u: ok (%u messages, %u deliveries, %u duplicates, %u undo/redo, "
-                   "%u cancels, %u codec round trips, %u compactions folding %u entries)\n"),
+                   "%u cancels, %u codec round trips, %u compactions folding %u entries, %u rejoins)\n"),
                  s.number, s.all->len, s.n_deliveries, s.n_duplicates, s.n_undos,
-                 s.n_cancels, s.n_roundtrips, s.n_compactions, s.n_folded);
+                 s.n_cancels, s.n_roundtrips, s.n_compactions, s.n_folded, s.n_rejoins);
 
       schedule_clear (&s);
     }

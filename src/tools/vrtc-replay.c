@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "vrtc-codec.h"
 #include "vrtc-engine.h"
@@ -193,9 +194,18 @@ replay_input (VrtcEngine *engine,
     }
   else
     {
+      FILE *stream = g_fopen (path, "rb");
+
       name = g_filename_display_name (path);
-      if (!g_file_get_contents (path, &text, &len, &error))
-        g_clear_pointer (&text, g_free);
+      if (stream == NULL)
+        {
+          int saved_errno = errno;
+
+          g_printerr ("%s: %s\n", name, g_strerror (saved_errno));
+          return FALSE;
+        }
+      text = read_stream (stream, &len, &error);
+      fclose (stream);
     }
 
   if (text == NULL)
@@ -251,6 +261,29 @@ replay_input (VrtcEngine *engine,
   return ok;
 }
 
+/* The end of a string starting at p ('"'), just past the closing quote. */
+static const char *
+skip_string (const char *p)
+{
+  for (p++; *p != '\0' && *p != '"'; p++)
+    if (*p == '\\' && p[1] != '\0')
+      p++;
+  return *p == '"' ? p + 1 : p;
+}
+
+/* An array of scalars ([1,0.5,0], ["a","b"]) stays on one line; returns its end, or NULL. */
+static const char *
+flat_array_end (const char *p)
+{
+  for (p++; *p != '\0' && *p != ']'; )
+    {
+      if (*p == '[' || *p == '{')
+        return NULL;
+      p = *p == '"' ? skip_string (p) : p + 1;
+    }
+  return *p == ']' ? p + 1 : NULL;
+}
+
 void
 vrtc_tool_pretty_json (const char *json,
                        GString    *out)
@@ -277,8 +310,32 @@ vrtc_tool_pretty_json (const char *json,
           }
           break;
 
-        case '{':
         case '[':
+          {
+            const char *end = flat_array_end (p);
+
+            if (end != NULL)
+              {
+                for (; p < end - 1; p++)
+                  {
+                    if (*p == '"')
+                      {
+                        const char *q = skip_string (p);
+
+                        g_string_append_len (out, p, q - p);
+                        p = q - 1;
+                      }
+                    else if (*p == ',')
+                      g_string_append (out, ", ");
+                    else
+                      g_string_append_c (out, *p);
+                  }
+                g_string_append_c (out, ']');
+                break;
+              }
+          }
+          G_GNUC_FALLTHROUGH;
+        case '{':
           g_string_append_c (out, *p);
           if (p[1] == '}' || p[1] == ']')
             {
