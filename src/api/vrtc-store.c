@@ -62,6 +62,7 @@ struct _VrtcStore
   VrtcEngine        *engine;
   char              *session_id;
   gboolean           read_only;
+  VrtcStore         *history_of;   /* a read-only view of this store's past: keeps it alive */
 
   /* time stamped on commits */
   VrtcClockFunc      clock_func;
@@ -602,6 +603,8 @@ vrtc_store_finalize (GObject *object)
   if (self->clock_destroy != NULL)
     self->clock_destroy (self->clock_data);
   g_clear_pointer (&self->engine, vrtc_engine_free);
+  /* after the view's engine: it reads the other store's engine */
+  g_clear_object (&self->history_of);
   g_clear_pointer (&self->session_id, g_free);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_pointer (&self->queued, g_hash_table_unref);
@@ -1549,7 +1552,9 @@ vrtc_store_get_journal_offset (VrtcStore *self)
  * Makes a read-only store holding the state this replica had right after journal entry
  * @position arrived: the merge of entries `0..position`, with undo status as of then. Its
  * nodes, models and JSON work as for any store; the methods that would change it are
- * refused.
+ * refused. It is a view of @self, not a copy: making one costs nothing and reads fold only
+ * what they touch; messages that arrive later do not change it. It keeps @self alive; after
+ * @self is re-initialised from a server it reads as empty.
  *
  * Returns: (transfer full): a new read-only #VrtcStore
  */
@@ -1564,7 +1569,9 @@ vrtc_store_get_state_at (VrtcStore *self,
 
   view = g_object_new (VRTC_TYPE_STORE, "session-id", self->session_id, NULL);
   vrtc_engine_free (view->engine);
-  view->engine = vrtc_engine_new_at (self->engine, position);
+  /* a view evaluates this store's engine at the position: no copy, no replay */
+  view->engine = vrtc_engine_new_view (self->engine, position);
+  view->history_of = g_object_ref (self->history_of ? self->history_of : self);
   vrtc_engine_set_listener (view->engine, &listener, view);
   view->read_only = TRUE;
   sync_properties (view);

@@ -21,8 +21,16 @@ typedef struct {
 } OpRef;
 
 enum {
-  REF_REJECTED = 1 << 0,
+  REF_REJECTED      = 1 << 0,   /* in the live state */
+  REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
 };
+
+/*
+ * The journal position whose state is being evaluated: G_MAXUINT is the live state
+ * (pending edits included). History views set it for the duration of one call, so the
+ * same folds answer "what was it right after entry i arrived" without copying anything.
+ */
+static _Thread_local guint eval_at = G_MAXUINT;
 
 /* A meta.undo / meta.redo aimed at an entry. */
 typedef struct {
@@ -95,6 +103,9 @@ struct _Node {
   Node       *parent;         /* resolved parent, after cycle breaking */
   Node       *listed_in;      /* whose children array holds us */
   GPtrArray  *children;       /* Node, sorted by first insert stamp */
+  GPtrArray  *ever_children;  /* every node that had us as its parent: history views */
+  Node       *noted_parent;   /* the parents whose ever_children hold us */
+  GPtrArray  *noted_more;
 };
 
 struct _VrtcEngine {
@@ -119,9 +130,22 @@ struct _VrtcEngine {
   char               *snapshot_json;  /* last compaction */
 
   guint               n_demoted;      /* nodes whose parent is not their LWW candidate */
+  guint               generation;     /* bumped when init_from_server replaces everything */
 
   VrtcEngineListener  listener;
   gpointer            listener_data;
+
+  /* A history view (vrtc_engine_new_view) holds no data of its own: it evaluates view_of
+   * at view_at, caching what it computed. The caches below are only used by views. */
+  VrtcEngine         *view_of;
+  guint               view_at;
+  guint               view_generation;
+  gint64              view_lamport;
+  GHashTable         *view_states;    /* Node -> NodeState */
+  GHashTable         *view_parents;   /* Node -> Node */
+  gboolean            view_cycles;    /* view_parents was decided by decide_parents */
+  GHashTable         *view_children;  /* Node -> GPtrArray of Node */
+  GHashTable         *view_values;    /* Register -> VrtcValue (NONE: no value then) */
 };
 
 static const char *reserved_paths[] = {
@@ -129,7 +153,18 @@ static const char *reserved_paths[] = {
   "deletedAt",
 };
 
+/* What write_node needs to know of a node beyond its refs: live state or a view's. */
+typedef struct {
+  gboolean    live;
+  const char *tag;
+  const char *name;
+  Node       *parent;
+  GPtrArray  *children;
+  VrtcEngine *view;      /* NULL: register values are the live ones */
+} NodeFacts;
+
 static void node_refresh     (VrtcEngine *engine, Node *node);
+static gboolean view_valid   (VrtcEngine *view);
 static void resolve_all      (VrtcEngine *engine);
 
 /* ---- small helpers ---- */
@@ -154,10 +189,34 @@ ref_op (const OpRef *ref)
   return &ref->entry->msg->ops[ref->op_index];
 }
 
+static gboolean
+entry_undone_at (const VrtcEntry *entry)
+{
+  if (eval_at == G_MAXUINT)
+    return entry->undone;
+  /* the newest undo or redo that had arrived by then decides */
+  for (guint i = entry->metas ? entry->metas->len : 0; i > 0; i--)
+    {
+      const MetaRef *meta = &g_array_index (entry->metas, MetaRef, i - 1);
+
+      if (meta->source->position <= eval_at)
+        return meta->undo;
+    }
+  return FALSE;
+}
+
 static inline gboolean
 ref_active (const OpRef *ref)
 {
-  return !ref->entry->undone;
+  if (eval_at == G_MAXUINT)
+    return !ref->entry->undone;
+  return ref->entry->position <= eval_at && !entry_undone_at (ref->entry);
+}
+
+static inline gboolean
+ref_rejected (const OpRef *ref)
+{
+  return (ref->flags & (eval_at == G_MAXUINT ? REF_REJECTED : REF_REJECTED_VIEW)) != 0;
 }
 
 static gboolean
@@ -175,7 +234,18 @@ static void
 set_rejected (OpRef    *ref,
               gboolean  rejected)
 {
-  gboolean was = (ref->flags & REF_REJECTED) != 0;
+  gboolean was;
+
+  if (eval_at != G_MAXUINT)
+    {
+      /* a history fold: scratch bit only, the live counts stay as they are */
+      if (rejected)
+        ref->flags |= REF_REJECTED_VIEW;
+      else
+        ref->flags &= ~REF_REJECTED_VIEW;
+      return;
+    }
+  was = (ref->flags & REF_REJECTED) != 0;
 
   if (was == rejected)
     return;
@@ -506,6 +576,8 @@ node_free (gpointer data)
   g_hash_table_unref (node->props);
   g_clear_pointer (&node->base, node_base_free);
   g_ptr_array_unref (node->children);
+  g_clear_pointer (&node->ever_children, g_ptr_array_unref);
+  g_clear_pointer (&node->noted_more, g_ptr_array_unref);
   g_free (node);
 }
 
@@ -603,6 +675,30 @@ relist (VrtcEngine *engine,
     list_in (engine, node, want);
 }
 
+/* Remembers that child had parent as its parent at some point (append-only). */
+static void
+note_child (Node *parent,
+            Node *child)
+{
+  /* a child has few parents over its life: check its list, not the parent's */
+  if (child->noted_parent == parent)
+    return;
+  for (guint i = 0; child->noted_more != NULL && i < child->noted_more->len; i++)
+    if (g_ptr_array_index (child->noted_more, i) == parent)
+      return;
+  if (child->noted_parent == NULL)
+    child->noted_parent = parent;
+  else
+    {
+      if (child->noted_more == NULL)
+        child->noted_more = g_ptr_array_new ();
+      g_ptr_array_add (child->noted_more, parent);
+    }
+  if (parent->ever_children == NULL)
+    parent->ever_children = g_ptr_array_new ();
+  g_ptr_array_add (parent->ever_children, child);
+}
+
 /* Does walking up from `from` through resolved parents reach `node`? */
 static gboolean
 reaches (Node *from,
@@ -662,80 +758,100 @@ emit_node (VrtcEngine *engine,
     engine->listener.node_changed (engine->listener_data, node->key);
 }
 
-/* Recomputes exists, live, tag, name, ordering stamp and the LWW parent of a node. */
+/* What a node is at the position being evaluated (eval_at), without changing anything. */
+typedef struct {
+  gboolean    exists;
+  gboolean    live;
+  const char *tag;
+  const char *name;
+  VrtcStamp   first;
+  VrtcStamp   insert;
+  VrtcStamp   remove;
+  Node       *candidate;
+  VrtcStamp   candidate_stamp;
+} NodeState;
+
 static void
-node_refresh (VrtcEngine *engine,
-              Node       *node)
+node_compute (VrtcEngine *engine,
+              Node       *node,
+              NodeState  *st)
 {
-  const OpRef *top_insert, *first_insert, *top_remove;
-  VrtcStamp insert_stamp = VRTC_STAMP_ZERO, remove_stamp = VRTC_STAMP_ZERO, first = VRTC_STAMP_ZERO;
-  const char *tag = NULL, *name = NULL;
-  gboolean exists, live, order_changed, changed;
-  Node *candidate = NULL;
-  VrtcStamp candidate_stamp = VRTC_STAMP_ZERO;
+  const OpRef *top_insert = refs_top (node->inserts);
+  const OpRef *first_insert = refs_bottom (node->inserts);
+  const OpRef *top_remove = refs_top (node->removes);
 
-  if (node == engine->root)
-    return;
-
-  top_insert = refs_top (node->inserts);
-  first_insert = refs_bottom (node->inserts);
-  top_remove = refs_top (node->removes);
-
+  memset (st, 0, sizeof *st);
   if (node->base != NULL)
     {
-      insert_stamp = node->base->insert;
-      remove_stamp = node->base->remove;
-      first = node->base->first;
-      tag = node->base->tag;
-      name = node->base->name;
+      st->insert = node->base->insert;
+      st->remove = node->base->remove;
+      st->first = node->base->first;
+      st->tag = node->base->tag;
+      st->name = node->base->name;
     }
-  exists = (node->base != NULL && node->base->exists) || top_insert != NULL;
-  if (top_insert != NULL && vrtc_stamp_compare (&top_insert->stamp, &insert_stamp) > 0)
+  st->exists = (node->base != NULL && node->base->exists) || top_insert != NULL;
+  if (top_insert != NULL && vrtc_stamp_compare (&top_insert->stamp, &st->insert) > 0)
     {
-      insert_stamp = top_insert->stamp;
-      tag = ref_op (top_insert)->tag;
-      name = ref_op (top_insert)->name;
+      st->insert = top_insert->stamp;
+      st->tag = ref_op (top_insert)->tag;
+      st->name = ref_op (top_insert)->name;
     }
-  if (first_insert != NULL && (vrtc_stamp_is_zero (&first) ||
-                               vrtc_stamp_compare (&first_insert->stamp, &first) < 0))
-    first = first_insert->stamp;
-  if (top_remove != NULL && vrtc_stamp_compare (&top_remove->stamp, &remove_stamp) > 0)
-    remove_stamp = top_remove->stamp;
-  live = exists && vrtc_stamp_compare (&insert_stamp, &remove_stamp) > 0;
+  if (first_insert != NULL && (vrtc_stamp_is_zero (&st->first) ||
+                               vrtc_stamp_compare (&first_insert->stamp, &st->first) < 0))
+    st->first = first_insert->stamp;
+  if (top_remove != NULL && vrtc_stamp_compare (&top_remove->stamp, &st->remove) > 0)
+    st->remove = top_remove->stamp;
+  st->live = st->exists && vrtc_stamp_compare (&st->insert, &st->remove) > 0;
 
-  if (exists)
+  if (st->exists)
     {
       g_autoptr(GArray) candidates = parent_candidates (node);
 
       if (candidates->len > 0)
         {
-          candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
-          candidate_stamp = g_array_index (candidates, ParentCandidate, 0).stamp;
+          st->candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
+          st->candidate_stamp = g_array_index (candidates, ParentCandidate, 0).stamp;
         }
       else
-        candidate = engine->root;
+        st->candidate = engine->root;
     }
+}
 
-  order_changed = vrtc_stamp_compare (&first, &node->first) != 0;
-  changed = exists != node->exists || live != node->live || g_strcmp0 (tag, node->tag) != 0 ||
-            g_strcmp0 (name, node->name) != 0;
-  node->exists = exists;
-  node->live = live;
-  node->tag = tag;
-  node->name = name;
-  node->first = first;
+/* Recomputes exists, live, tag, name, ordering stamp and the LWW parent of a node. */
+static void
+node_refresh (VrtcEngine *engine,
+              Node       *node)
+{
+  NodeState st;
+  gboolean order_changed, changed;
+
+  if (node == engine->root)
+    return;
+
+  node_compute (engine, node, &st);
+  if (st.candidate != NULL)
+    note_child (st.candidate, node);
+
+  order_changed = vrtc_stamp_compare (&st.first, &node->first) != 0;
+  changed = st.exists != node->exists || st.live != node->live ||
+            g_strcmp0 (st.tag, node->tag) != 0 || g_strcmp0 (st.name, node->name) != 0;
+  node->exists = st.exists;
+  node->live = st.live;
+  node->tag = st.tag;
+  node->name = st.name;
+  node->first = st.first;
 
   /* while cycles are broken, the outcome depends on every node's assignments and their
    * order: any change to a node decides all parents again */
-  if (candidate != node->candidate || engine->n_demoted > 0)
+  if (st.candidate != node->candidate || engine->n_demoted > 0)
     {
-      node->candidate = candidate;
-      node->candidate_stamp = candidate_stamp;
-      if (engine->n_demoted == 0 && (candidate == NULL || !reaches (candidate, node)))
+      node->candidate = st.candidate;
+      node->candidate_stamp = st.candidate_stamp;
+      if (engine->n_demoted == 0 && (st.candidate == NULL || !reaches (st.candidate, node)))
         {
-          if (node->parent != candidate)
+          if (node->parent != st.candidate)
             {
-              node->parent = candidate;
+              node->parent = st.candidate;
               changed = TRUE;
             }
         }
@@ -774,28 +890,30 @@ node_order_compare (gconstpointer a,
  * order of their newest parent assignment; an assignment that would close a cycle
  * is ignored and the node falls back to its previous one (finally the root).
  */
-static void
-resolve_all (VrtcEngine *engine)
+static GHashTable *
+decide_parents (VrtcEngine *engine,
+                guint      *n_demoted)
 {
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (NodeOrder));
-  g_autoptr(GHashTable) assigned = g_hash_table_new (NULL, NULL);
+  GHashTable *assigned = g_hash_table_new (NULL, NULL);
   GHashTableIter iter;
   Node *node;
   guint demoted = 0;
 
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
-    if (node != engine->root && !node->exists)
-      node->parent = NULL;
-    else if (node != engine->root)
-      {
-        g_autoptr(GArray) candidates = parent_candidates (node);
-        NodeOrder o = { node, VRTC_STAMP_ZERO };
+    {
+      NodeState st;
+      NodeOrder o = { node, VRTC_STAMP_ZERO };
 
-        if (candidates->len > 0)
-          o.top = g_array_index (candidates, ParentCandidate, 0).stamp;
-        g_array_append_val (order, o);
-      }
+      if (node == engine->root)
+        continue;
+      node_compute (engine, node, &st);
+      if (!st.exists)
+        continue;
+      o.top = st.candidate_stamp;
+      g_array_append_val (order, o);
+    }
   g_array_sort (order, node_order_compare);
 
   for (guint i = 0; i < order->len; i++)
@@ -810,7 +928,7 @@ resolve_all (VrtcEngine *engine)
           Node *p = node_get (engine, g_array_index (candidates, ParentCandidate, c).parent, TRUE);
           gboolean cycle = FALSE;
 
-          for (Node *n = p; n != NULL; n = g_hash_table_contains (assigned, n) ? n->parent : NULL)
+          for (Node *n = p; n != NULL; n = g_hash_table_lookup (assigned, n))
             if (n == node)
               {
                 cycle = TRUE;
@@ -822,23 +940,42 @@ resolve_all (VrtcEngine *engine)
               break;
             }
         }
-      if (chosen != node->candidate)
+      if (candidates->len == 0 ||
+          strcmp (g_array_index (candidates, ParentCandidate, 0).parent, chosen->key) != 0)
         demoted++;
-      /* assign now so later nodes see it; relist after everything is decided */
-      node->parent = chosen;
-      g_hash_table_add (assigned, node);
+      /* assign now so later nodes see it */
+      g_hash_table_insert (assigned, node, chosen);
     }
-  engine->n_demoted = demoted;
+  *n_demoted = demoted;
+  return assigned;
+}
 
-  for (guint i = 0; i < order->len; i++)
+/* Live state: decide again, then move the nodes whose parent changed. */
+static void
+resolve_all (VrtcEngine *engine)
+{
+  g_autoptr(GHashTable) assigned = decide_parents (engine, &engine->n_demoted);
+  GHashTableIter iter;
+  Node *node;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      node = g_array_index (order, NodeOrder, i).node;
-      if (node->listed_in != (node->live ? node->parent : NULL))
-        {
-          relist (engine, node, FALSE);
-          emit_node (engine, node);
-        }
+      Node *chosen = g_hash_table_lookup (assigned, node);
+
+      if (node == engine->root)
+        continue;
+      if (chosen != NULL)
+        note_child (chosen, node);
+      node->parent = chosen;
     }
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    if (node != engine->root && node->listed_in != (node->live ? node->parent : NULL))
+      {
+        relist (engine, node, FALSE);
+        emit_node (engine, node);
+      }
 }
 
 /* ---- entries and messages ---- */
@@ -1255,6 +1392,8 @@ vrtc_engine_edit (VrtcEngine          *engine,
   VrtcMessage *msg;
   guint i;
 
+  g_return_if_fail (engine->view_of == NULL);
+
   g_return_if_fail (engine != NULL);
   g_return_if_fail (op != NULL);
 
@@ -1298,6 +1437,8 @@ vrtc_engine_cancel_edits (VrtcEngine *engine)
 {
   VrtcEntry *pending = engine->pending;
 
+  g_return_if_fail (engine->view_of == NULL);
+
   if (pending == NULL)
     return;
   entry_unapply (engine, pending);
@@ -1311,6 +1452,8 @@ vrtc_engine_commit (VrtcEngine *engine,
 {
   VrtcEntry *entry = engine->pending;
   VrtcMessage *msg;
+
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
 
   if (entry == NULL)
     return NULL;
@@ -1342,6 +1485,8 @@ vrtc_engine_receive (VrtcEngine        *engine,
 {
   VrtcEntry *entry;
   guint64 seq = 0;
+
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
 
   g_return_val_if_fail (engine != NULL, FALSE);
   g_return_val_if_fail (msg != NULL, FALSE);
@@ -1400,6 +1545,8 @@ vrtc_engine_ack (VrtcEngine *engine,
 {
   VrtcEntry *entry = g_hash_table_lookup (engine->by_id, msg_id);
 
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
+
   if (entry == NULL)
     return FALSE;
   if (!entry->ack)
@@ -1452,13 +1599,13 @@ redo_target (VrtcEngine *engine)
 gboolean
 vrtc_engine_can_undo (VrtcEngine *engine)
 {
-  return undo_target (engine) != NULL;
+  return engine->view_of == NULL && undo_target (engine) != NULL;
 }
 
 gboolean
 vrtc_engine_can_redo (VrtcEngine *engine)
 {
-  return redo_target (engine) != NULL;
+  return engine->view_of == NULL && redo_target (engine) != NULL;
 }
 
 static VrtcMessage *
@@ -1495,6 +1642,8 @@ vrtc_engine_undo (VrtcEngine *engine,
 {
   VrtcEntry *target = undo_target (engine);
 
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
+
   return target ? commit_meta (engine, target, FALSE, timestamp) : NULL;
 }
 
@@ -1503,6 +1652,8 @@ vrtc_engine_redo (VrtcEngine *engine,
                   double      timestamp)
 {
   VrtcEntry *target = redo_target (engine);
+
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
 
   return target ? commit_meta (engine, target, TRUE, timestamp) : NULL;
 }
@@ -1515,6 +1666,8 @@ vrtc_engine_undo_message (VrtcEngine *engine,
                           GError    **error)
 {
   VrtcEntry *target = g_hash_table_lookup (engine->by_id, msg_id);
+
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
 
   if (target == NULL)
     {
@@ -1542,7 +1695,7 @@ vrtc_engine_get_unacked (VrtcEngine *engine)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
 
-  for (guint i = 0; i < engine->own->len; i++)
+  for (guint i = 0; engine->own != NULL && i < engine->own->len; i++)
     {
       VrtcEntry *entry = g_ptr_array_index (engine->own, i);
 
@@ -1557,13 +1710,15 @@ vrtc_engine_get_unacked (VrtcEngine *engine)
 guint
 vrtc_engine_journal_length (VrtcEngine *engine)
 {
+  if (engine->view_of != NULL)
+    return view_valid (engine) ? engine->view_at + 1 - engine->view_of->offset : 0;
   return engine->entries->len - engine->offset;
 }
 
 guint
 vrtc_engine_journal_offset (VrtcEngine *engine)
 {
-  return engine->offset;
+  return engine->view_of ? engine->view_of->offset : engine->offset;
 }
 
 VrtcEntry *
@@ -1571,6 +1726,8 @@ vrtc_engine_journal_get (VrtcEngine *engine,
                          guint       position)
 {
   g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
+  if (engine->view_of != NULL)
+    engine = engine->view_of;
   return g_ptr_array_index (engine->entries, engine->offset + position);
 }
 
@@ -1578,7 +1735,14 @@ VrtcEntry *
 vrtc_engine_lookup_entry (VrtcEngine *engine,
                           const char *msg_id)
 {
-  return g_hash_table_lookup (engine->by_id, msg_id);
+  VrtcEntry *entry;
+
+  if (engine->view_of == NULL)
+    return g_hash_table_lookup (engine->by_id, msg_id);
+  if (!view_valid (engine))
+    return NULL;
+  entry = g_hash_table_lookup (engine->view_of->by_id, msg_id);
+  return entry != NULL && entry->position <= engine->view_at ? entry : NULL;
 }
 
 VrtcMessage *vrtc_entry_get_message (const VrtcEntry *entry) { return entry->msg; }
@@ -1588,6 +1752,295 @@ gboolean vrtc_entry_is_own (const VrtcEntry *entry) { return entry->own; }
 double vrtc_entry_get_deleted_at (const VrtcEntry *entry) { return entry->deleted_at; }
 guint vrtc_entry_get_n_rejected (const VrtcEntry *entry) { return entry->n_rejected; }
 guint vrtc_entry_get_n_unsupported (const VrtcEntry *entry) { return entry->n_unsupported; }
+
+/* ---- history views ---- */
+
+#define VIEW_BEGIN(view) guint saved_at_ = eval_at; eval_at = (view)->view_at
+#define VIEW_END() eval_at = saved_at_
+
+static gboolean
+view_valid (VrtcEngine *view)
+{
+  return view->view_of->generation == view->view_generation;
+}
+
+static const NodeState *
+view_state (VrtcEngine *view,
+            Node       *node)
+{
+  NodeState *st = g_hash_table_lookup (view->view_states, node);
+
+  if (st == NULL)
+    {
+      st = g_new0 (NodeState, 1);
+      if (node == view->view_of->root)
+        {
+          st->exists = st->live = TRUE;
+          st->tag = "Scene";
+          st->name = "Root";
+        }
+      else
+        node_compute (view->view_of, node, st);
+      g_hash_table_insert (view->view_states, node, st);
+    }
+  return st;
+}
+
+static Node *
+view_parent (VrtcEngine *view,
+             Node       *node)
+{
+  VrtcEngine *engine = view->view_of;
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  gpointer parent;
+
+  if (node == engine->root)
+    return NULL;
+  if (g_hash_table_lookup_extended (view->view_parents, node, NULL, &parent))
+    return parent;
+  if (view->view_cycles)
+    return NULL;
+
+  /* Walking the LWW parents up: if the walk ends without a loop, every node on it has its
+   * LWW parent (decide_parents would keep it); a loop needs the full decision. */
+  chain = g_ptr_array_new ();
+  seen = g_hash_table_new (NULL, NULL);
+  for (Node *n = node; n != NULL && n != engine->root; )
+    {
+      const NodeState *st = view_state (view, n);
+
+      if (g_hash_table_contains (view->view_parents, n))
+        break;
+      if (!g_hash_table_add (seen, n))
+        {
+          guint n_demoted;
+          GHashTable *decided = decide_parents (engine, &n_demoted);
+
+          g_hash_table_unref (view->view_parents);
+          view->view_parents = decided;
+          view->view_cycles = TRUE;
+          return g_hash_table_lookup (view->view_parents, node);
+        }
+      if (!st->exists)
+        {
+          g_hash_table_insert (view->view_parents, n, NULL);
+          break;
+        }
+      g_ptr_array_add (chain, n);
+      n = st->candidate;
+    }
+  for (guint i = 0; i < chain->len; i++)
+    {
+      Node *n = g_ptr_array_index (chain, i);
+
+      g_hash_table_insert (view->view_parents, n, view_state (view, n)->candidate);
+    }
+  return g_hash_table_lookup (view->view_parents, node);
+}
+
+static int
+view_child_compare (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      data)
+{
+  VrtcEngine *view = data;
+  Node *na = *(Node **) a, *nb = *(Node **) b;
+  int r = vrtc_stamp_compare (&view_state (view, na)->first, &view_state (view, nb)->first);
+
+  return r != 0 ? r : strcmp (na->key, nb->key);
+}
+
+static GPtrArray *
+view_children (VrtcEngine *view,
+               Node       *parent)
+{
+  GPtrArray *out = g_hash_table_lookup (view->view_children, parent);
+
+  if (out != NULL)
+    return out;
+  out = g_ptr_array_new ();
+  for (guint i = 0; parent->ever_children != NULL && i < parent->ever_children->len; i++)
+    {
+      Node *child = g_ptr_array_index (parent->ever_children, i);
+
+      if (view_state (view, child)->live && view_parent (view, child) == parent)
+        g_ptr_array_add (out, child);
+    }
+  g_ptr_array_sort_with_data (out, view_child_compare, view);
+  g_hash_table_insert (view->view_children, parent, out);
+  return out;
+}
+
+/* Folds the register at the view's position (also settling the scratch rejected bits). */
+static const VrtcValue *
+view_refold (VrtcEngine *view,
+             Register   *reg)
+{
+  VrtcValue *value = g_hash_table_lookup (view->view_values, reg);
+
+  if (value == NULL)
+    {
+      value = g_new0 (VrtcValue, 1);
+      g_hash_table_insert (view->view_values, reg, value);
+    }
+  register_fold (reg, value);
+  return value;
+}
+
+static const VrtcValue *
+view_value (VrtcEngine *view,
+            Register   *reg)
+{
+  VrtcValue *value = g_hash_table_lookup (view->view_values, reg);
+
+  return value != NULL ? value : view_refold (view, reg);
+}
+
+static void
+view_facts (VrtcEngine *view,
+            Node       *node,
+            NodeFacts  *facts)
+{
+  const NodeState *st = view_state (view, node);
+
+  facts->live = st->live;
+  facts->tag = st->tag;
+  facts->name = st->name;
+  facts->parent = view_parent (view, node);
+  facts->children = view_children (view, node);
+  facts->view = view;
+}
+
+static void
+live_facts (Node      *node,
+            NodeFacts *facts)
+{
+  facts->live = node->live;
+  facts->tag = node->tag;
+  facts->name = node->name;
+  facts->parent = node->parent;
+  facts->children = node->children;
+  facts->view = NULL;
+}
+
+static void
+value_free (gpointer data)
+{
+  vrtc_value_clear (data);
+  g_free (data);
+}
+
+VrtcEngine *
+vrtc_engine_new_view (VrtcEngine *engine,
+                      guint       position)
+{
+  VrtcEngine *view;
+
+  if (engine->view_of != NULL)
+    {
+      position = MIN (position + engine->view_of->offset, engine->view_at) - engine->view_of->offset;
+      engine = engine->view_of;
+    }
+  g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
+
+  view = g_new0 (VrtcEngine, 1);
+  view->session_id = g_strdup (engine->session_id);
+  view->view_of = engine;
+  view->view_at = engine->offset + position;
+  view->view_generation = engine->generation;
+  view->view_lamport = -1;
+  view->view_states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  view->view_parents = g_hash_table_new (NULL, NULL);
+  view->view_children = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  view->view_values = g_hash_table_new_full (NULL, NULL, NULL, value_free);
+  return view;
+}
+
+gboolean
+vrtc_engine_is_view (VrtcEngine *engine)
+{
+  return engine->view_of != NULL;
+}
+
+static void
+view_free (VrtcEngine *view)
+{
+  g_hash_table_unref (view->view_states);
+  g_hash_table_unref (view->view_parents);
+  g_hash_table_unref (view->view_children);
+  g_hash_table_unref (view->view_values);
+  vrtc_clock_clear (&view->clock);
+  g_free (view->session_id);
+  g_free (view);
+}
+
+static gboolean
+view_visible (VrtcEngine *view,
+              Node       *node)
+{
+  guint depth = 0;
+
+  for (Node *n = node; n != NULL; n = view_parent (view, n))
+    {
+      if (n == view->view_of->root)
+        return TRUE;
+      if (!view_state (view, n)->live || depth++ > g_hash_table_size (view->view_of->nodes))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static Node *
+view_node (VrtcEngine *view,
+           const char *key)
+{
+  if (!view_valid (view))
+    return NULL;
+  return node_get (view->view_of, key, FALSE);
+}
+
+static gboolean
+view_get_node (VrtcEngine   *view,
+               const char   *key,
+               VrtcNodeInfo *info)
+{
+  Node *node = view_node (view, key);
+  const NodeState *st;
+  Node *parent;
+  gboolean ok = FALSE;
+  VIEW_BEGIN (view);
+
+  memset (info, 0, sizeof *info);
+  if (node != NULL && (st = view_state (view, node))->exists)
+    {
+      parent = view_parent (view, node);
+      info->key = node->key;
+      info->tag = st->tag ? st->tag : "";
+      info->name = st->name ? st->name : "";
+      info->parent = parent ? parent->key : NULL;
+      info->exists = TRUE;
+      info->live = st->live;
+      info->visible = view_visible (view, node);
+      ok = TRUE;
+    }
+  VIEW_END ();
+  return ok;
+}
+
+static GPtrArray *
+view_children_of (VrtcEngine *view,
+                  const char *key)
+{
+  Node *node = view_node (view, key);
+  GPtrArray *children = NULL;
+  VIEW_BEGIN (view);
+
+  if (node != NULL)
+    children = view_children (view, node);
+  VIEW_END ();
+  return children;
+}
 
 /* ---- node and property access ---- */
 
@@ -1612,8 +2065,11 @@ vrtc_engine_get_node (VrtcEngine   *engine,
                       const char   *key,
                       VrtcNodeInfo *info)
 {
-  Node *node = node_get (engine, key, FALSE);
+  Node *node;
 
+  if (engine->view_of != NULL)
+    return view_get_node (engine, key, info);
+  node = node_get (engine, key, FALSE);
   memset (info, 0, sizeof *info);
   if (node == NULL || !node->exists)
     return FALSE;
@@ -1631,8 +2087,15 @@ guint
 vrtc_engine_get_n_children (VrtcEngine *engine,
                             const char *key)
 {
-  Node *node = node_get (engine, key, FALSE);
+  Node *node;
 
+  if (engine->view_of != NULL)
+    {
+      GPtrArray *children = view_children_of (engine, key);
+
+      return children ? children->len : 0;
+    }
+  node = node_get (engine, key, FALSE);
   return node ? node->children->len : 0;
 }
 
@@ -1641,24 +2104,44 @@ vrtc_engine_get_child (VrtcEngine *engine,
                        const char *key,
                        guint       position)
 {
-  Node *node = node_get (engine, key, FALSE);
+  Node *node;
+  GPtrArray *children;
 
-  if (node == NULL || position >= node->children->len)
+  if (engine->view_of != NULL)
+    children = view_children_of (engine, key);
+  else
+    children = (node = node_get (engine, key, FALSE)) ? node->children : NULL;
+  if (children == NULL || position >= children->len)
     return NULL;
-  return ((Node *) g_ptr_array_index (node->children, position))->key;
+  return ((Node *) g_ptr_array_index (children, position))->key;
 }
 
 GPtrArray *
 vrtc_engine_list_nodes (VrtcEngine *engine)
 {
   GPtrArray *out = g_ptr_array_new ();
+  VrtcEngine *data = engine->view_of ? engine->view_of : engine;
   GHashTableIter iter;
   Node *node;
 
-  g_hash_table_iter_init (&iter, engine->nodes);
+  if (engine->view_of != NULL && !view_valid (engine))
+    return out;
+  g_hash_table_iter_init (&iter, data->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
-    if (node->exists)
-      g_ptr_array_add (out, node->key);
+    {
+      gboolean exists;
+
+      if (engine->view_of != NULL)
+        {
+          VIEW_BEGIN (engine);
+          exists = view_state (engine, node)->exists;
+          VIEW_END ();
+        }
+      else
+        exists = node->exists;
+      if (exists)
+        g_ptr_array_add (out, node->key);
+    }
   return out;
 }
 
@@ -1674,7 +2157,7 @@ vrtc_engine_list_properties (VrtcEngine *engine,
                              const char *key)
 {
   GPtrArray *out = g_ptr_array_new ();
-  Node *node = node_get (engine, key, FALSE);
+  Node *node = engine->view_of ? view_node (engine, key) : node_get (engine, key, FALSE);
   GHashTableIter iter;
   Register *reg;
 
@@ -1682,8 +2165,18 @@ vrtc_engine_list_properties (VrtcEngine *engine,
     return out;
   g_hash_table_iter_init (&iter, node->props);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
-    if (reg->value.kind != VRTC_VALUE_NONE)
-      g_ptr_array_add (out, reg->path);
+    {
+      const VrtcValue *value = &reg->value;
+
+      if (engine->view_of != NULL)
+        {
+          VIEW_BEGIN (engine);
+          value = view_value (engine, reg);
+          VIEW_END ();
+        }
+      if (value->kind != VRTC_VALUE_NONE)
+        g_ptr_array_add (out, reg->path);
+    }
   g_ptr_array_sort (out, compare_strings);
   return out;
 }
@@ -1693,16 +2186,48 @@ vrtc_engine_get_property (VrtcEngine *engine,
                           const char *key,
                           const char *path)
 {
-  Node *node = node_get (engine, key, FALSE);
+  Node *node = engine->view_of ? view_node (engine, key) : node_get (engine, key, FALSE);
   Register *reg = node ? register_get (node, path, FALSE) : NULL;
+  const VrtcValue *value;
 
-  return reg && reg->value.kind != VRTC_VALUE_NONE ? &reg->value : NULL;
+  if (reg == NULL)
+    return NULL;
+  if (engine->view_of != NULL)
+    {
+      VIEW_BEGIN (engine);
+      value = view_value (engine, reg);
+      VIEW_END ();
+    }
+  else
+    value = &reg->value;
+  return value->kind != VRTC_VALUE_NONE ? value : NULL;
 }
+
+static GArray *provenance (VrtcEngine *engine, const char *key, const char *path);
 
 GArray *
 vrtc_engine_get_provenance (VrtcEngine *engine,
                             const char *key,
                             const char *path)
+{
+  GArray *out;
+
+  if (engine->view_of == NULL)
+    return provenance (engine, key, path);
+  if (!view_valid (engine))
+    return NULL;
+  {
+    VIEW_BEGIN (engine);
+    out = provenance (engine->view_of, key, path);
+    VIEW_END ();
+  }
+  return out;
+}
+
+static GArray *
+provenance (VrtcEngine *engine,
+            const char *key,
+            const char *path)
 {
   Node *node = node_get (engine, key, FALSE);
   Register *reg = node ? register_get (node, path, FALSE) : NULL;
@@ -1747,7 +2272,7 @@ vrtc_engine_get_provenance (VrtcEngine *engine,
 
       if (!ref_active (ref))
         item.role = VRTC_PROVENANCE_UNDONE;
-      else if (ref->flags & REF_REJECTED)
+      else if (ref_rejected (ref))
         item.role = VRTC_PROVENANCE_REJECTED;
       else if (ref == winner)
         item.role = VRTC_PROVENANCE_WINNER;
@@ -1820,7 +2345,7 @@ max_stamp_scan (MaxStamp        *m,
     {
       const OpRef *ref = &g_array_index (refs, OpRef, i - 1);
 
-      if (!ref_active (ref) || (ref->flags & REF_REJECTED) ||
+      if (!ref_active (ref) || ref_rejected (ref) ||
           (limit != NULL && vrtc_stamp_compare (&ref->stamp, limit) > 0))
         continue;
       if (m->max_ref == NULL || vrtc_stamp_compare (&ref->stamp, &m->max) > 0)
@@ -1832,12 +2357,16 @@ max_stamp_scan (MaxStamp        *m,
     }
 }
 
-static VrtcStamp parent_stamp (Node *node);
+static VrtcStamp parent_stamp (Node *node, Node *parent);
+
+static const VrtcValue *view_value (VrtcEngine *view, Register *reg);
+static const VrtcValue *view_refold (VrtcEngine *view, Register *reg);
 
 static void
-write_node (VrtcEngine *engine,
-            Node       *node,
-            GString    *out)
+write_node (VrtcEngine      *engine,
+            Node            *node,
+            const NodeFacts *facts,
+            GString         *out)
 {
   g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
   GHashTableIter iter;
@@ -1855,13 +2384,18 @@ write_node (VrtcEngine *engine,
   max_stamp_scan (&m, node->removes, NULL);
   if (node->moves != NULL)
     {
-      VrtcStamp chosen = parent_stamp (node);
+      VrtcStamp chosen = parent_stamp (node, facts->parent);
 
       max_stamp_scan (&m, node->moves, &chosen);
     }
   g_hash_table_iter_init (&iter, node->props);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
-    max_stamp_scan (&m, reg->ops, NULL);
+    {
+      /* a view folds right before the scan: the scratch rejected bits are shared */
+      if (facts->view != NULL)
+        view_refold (facts->view, reg);
+      max_stamp_scan (&m, reg->ops, NULL);
+    }
 
   if (m.max_ref != NULL)
     {
@@ -1898,36 +2432,40 @@ write_node (VrtcEngine *engine,
     g_string_append (clock, "{}");
 
   children = g_string_new ("[");
-  for (guint i = 0; i < node->children->len; i++)
+  for (guint i = 0; i < facts->children->len; i++)
     {
       if (i)
         g_string_append_c (children, ',');
-      vrtc_json_write_string (children, ((Node *) g_ptr_array_index (node->children, i))->key);
+      vrtc_json_write_string (children, ((Node *) g_ptr_array_index (facts->children, i))->key);
     }
   g_string_append_c (children, ']');
 
   fields_add (fields, "key", json_string_field (node->key));
-  fields_add (fields, "tag", json_string_field (node == engine->root ? "Scene" : node->tag));
-  fields_add (fields, "name", json_string_field (node == engine->root ? "Root" : node->name));
+  fields_add (fields, "tag", json_string_field (node == engine->root ? "Scene" : facts->tag));
+  fields_add (fields, "name", json_string_field (node == engine->root ? "Root" : facts->name));
   fields_add (fields, "children", children);
   fields_add (fields, "clock", clock);
   fields_add (fields, "lamportTime", json_number_field ((double) lamport));
   fields_add (fields, "createdAt", json_number_field (created_at));
   fields_add (fields, "updatedAt", json_number_field (updated_at));
-  if (!node->live && node != engine->root)
+  if (!facts->live && node != engine->root)
     fields_add (fields, "deletedAt",
                 json_number_field (remove_from_base ? node->base->deleted_at
                                                     : top_remove->entry->msg->timestamp));
 
   g_hash_table_iter_init (&iter, node->props);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
-    if (reg->value.kind != VRTC_VALUE_NONE)
-      {
-        GString *v = g_string_new (NULL);
+    {
+      const VrtcValue *value = facts->view ? view_value (facts->view, reg) : &reg->value;
 
-        vrtc_value_write_json (&reg->value, v);
-        fields_add (fields, reg->path, v);
-      }
+      if (value->kind != VRTC_VALUE_NONE)
+        {
+          GString *v = g_string_new (NULL);
+
+          vrtc_value_write_json (value, v);
+          fields_add (fields, reg->path, v);
+        }
+    }
 
   g_array_sort (fields, field_compare);
   g_string_append_c (out, '{');
@@ -1950,11 +2488,31 @@ vrtc_engine_write_node (VrtcEngine *engine,
                         const char *key,
                         GString    *out)
 {
-  Node *node = node_get (engine, key, FALSE);
+  Node *node;
+  NodeFacts facts;
 
+  if (engine->view_of != NULL)
+    {
+      gboolean ok = FALSE;
+
+      if ((node = view_node (engine, key)) != NULL)
+        {
+          VIEW_BEGIN (engine);
+          if (view_state (engine, node)->exists)
+            {
+              view_facts (engine, node, &facts);
+              write_node (engine->view_of, node, &facts, out);
+              ok = TRUE;
+            }
+          VIEW_END ();
+        }
+      return ok;
+    }
+  node = node_get (engine, key, FALSE);
   if (node == NULL || !node->exists)
     return FALSE;
-  write_node (engine, node, out);
+  live_facts (node, &facts);
+  write_node (engine, node, &facts, out);
   return TRUE;
 }
 
@@ -1982,7 +2540,7 @@ vrtc_engine_write_graph (VrtcEngine *engine,
         g_string_append_c (out, ',');
       vrtc_json_write_string (out, key);
       g_string_append_c (out, ':');
-      write_node (engine, node_get (engine, key, FALSE), out);
+      vrtc_engine_write_node (engine, key, out);
     }
   g_string_append (out, "},\"rootKey\":\"scene\"}");
 }
@@ -2046,7 +2604,8 @@ top_stamp_with_base (GArray          *refs,
 }
 
 static VrtcStamp
-parent_stamp (Node *node)
+parent_stamp (Node *node,
+              Node *parent)
 {
   g_autoptr(GArray) candidates = parent_candidates (node);
 
@@ -2054,7 +2613,7 @@ parent_stamp (Node *node)
     {
       ParentCandidate *c = &g_array_index (candidates, ParentCandidate, i);
 
-      if (node->parent != NULL && strcmp (c->parent, node->parent->key) == 0)
+      if (parent != NULL && strcmp (c->parent, parent->key) == 0)
         return c->stamp;
     }
   return VRTC_STAMP_ZERO;
@@ -2102,7 +2661,7 @@ write_node_stamps (VrtcEngine *engine,
       if (node->parent != NULL)
         {
           parent = node->parent->key;
-          s = parent_stamp (node);
+          s = parent_stamp (node, node->parent);
         }
       else if (candidates->len > 0)
         {
@@ -2157,6 +2716,8 @@ vrtc_engine_write_snapshot (VrtcEngine *engine,
   GHashTableIter iter;
   Node *node;
   gboolean first = TRUE;
+
+  g_return_if_fail (engine->view_of == NULL);
 
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
@@ -2531,6 +3092,11 @@ vrtc_engine_free (VrtcEngine *engine)
 {
   if (engine == NULL)
     return;
+  if (engine->view_of != NULL)
+    {
+      view_free (engine);
+      return;
+    }
   engine_clear_state (engine);
   g_hash_table_unref (engine->strings);
   g_free (engine->session_id);
@@ -2558,12 +3124,24 @@ vrtc_engine_get_session_id (VrtcEngine *engine)
 gint64
 vrtc_engine_get_lamport (VrtcEngine *engine)
 {
-  return engine->lamport;
+  if (engine->view_of != NULL && engine->view_lamport < 0 && view_valid (engine))
+    {
+      /* computed on demand: O(position) */
+      engine->view_lamport = 0;
+      for (guint i = 0; i <= engine->view_at; i++)
+        engine->view_lamport = MAX (engine->view_lamport,
+                                    ((VrtcEntry *) g_ptr_array_index (engine->view_of->entries, i))->msg->lamport);
+    }
+  return engine->view_of ? MAX (engine->view_lamport, 0) : engine->lamport;
 }
 
 const VrtcClock *
 vrtc_engine_get_clock (VrtcEngine *engine)
 {
+  if (engine->view_of != NULL && engine->clock.len == 0 && view_valid (engine))
+    for (guint i = 0; i <= engine->view_at; i++)
+      vrtc_clock_merge (&engine->clock,
+                        &((VrtcEntry *) g_ptr_array_index (engine->view_of->entries, i))->msg->clock);
   return &engine->clock;
 }
 
@@ -2578,6 +3156,8 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
   g_autoptr(GPtrArray) pending_ops = NULL;
   VrtcEngineListener listener = engine->listener;
   gpointer listener_data = engine->listener_data;
+
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
 
   if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE &&
       !load_snapshot (NULL, snapshot, error))
@@ -2607,6 +3187,7 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
   memset (&engine->listener, 0, sizeof engine->listener);
   engine_clear_state (engine);
   engine_init_state (engine);
+  engine->generation++;
 
   if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE)
     {
@@ -2648,6 +3229,8 @@ vrtc_engine_new_at (VrtcEngine *engine,
   VrtcEngine *copy;
   guint end;
 
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
+
   g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
 
   copy = vrtc_engine_new (engine->session_id);
@@ -2678,6 +3261,8 @@ vrtc_engine_compact (VrtcEngine *engine)
   guint n = 0;
   GString *json;
   VrtcEngine *at;
+
+  g_return_val_if_fail (engine->view_of == NULL, 0);
 
   while (n < journal_len)
     {

@@ -180,4 +180,13 @@ gboolean           vrtc_engine_init_from_server  (VrtcEngine      *engine,
 VrtcEngine        *vrtc_engine_new_at            (VrtcEngine *engine,
                                                   guint       position);
 
+/* A read-only view of the state right after journal entry `position` arrived, evaluated on
+ * engine's own data: creating one costs nothing, reads fold only what they touch, so moving
+ * through history needs no replay. Views see no later messages, accept no edits, and must
+ * not outlive engine; after engine's init_from_server they read as empty. Free with
+ * vrtc_engine_free(). */
+VrtcEngine        *vrtc_engine_new_view          (VrtcEngine *engine,
+                                                  guint       position);
+gboolean           vrtc_engine_is_view           (VrtcEngine *engine);
+
 G_END_DECLS

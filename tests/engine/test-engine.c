@@ -955,6 +955,138 @@ test_numbers (void)
     }
 }
 
+
+/* A random session: three senders, every kind of node op, deltas, undo and redo. */
+static VrtcEngine *
+random_session (guint32 seed,
+                guint   n_messages)
+{
+  static const char *keys[] = { "a", "b", "c", "d", "scene" };
+  static const char *paths[] = { "p", "q" };
+  VrtcEngine *senders[3], *e = vrtc_engine_new ("observer");
+  GRand *rand = g_rand_new_with_seed (seed);
+  g_autoptr(GPtrArray) inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+
+  senders[0] = vrtc_engine_new ("s0");
+  senders[1] = vrtc_engine_new ("s1");
+  senders[2] = vrtc_engine_new ("zz");
+  for (guint i = 0; i < n_messages; i++)
+    {
+      VrtcEngine *s = senders[g_rand_int_range (rand, 0, 3)];
+      const char *key = keys[g_rand_int_range (rand, 0, 4)];
+      const char *other = keys[g_rand_int_range (rand, 0, 5)];
+      const char *path = paths[g_rand_int_range (rand, 0, 2)];
+      VrtcMessage *msg = NULL;
+
+      switch (g_rand_int_range (rand, 0, 9))
+        {
+        case 0: msg = commit1 (s, op_insert (key, other, "Group", "{\"p\":1}")); break;
+        case 1: msg = commit1 (s, op_make (key, "node.remove", "", NULL)); break;
+        case 2: msg = commit1 (s, op_move (key, other)); break;
+        case 3: msg = commit1 (s, op_make (key, "number.set", path, "2")); break;
+        case 4: msg = commit1 (s, op_make (key, "number.add", path, "3")); break;
+        case 5: msg = commit1 (s, op_make (key, "number.multiply", path, "-1")); break;
+        case 6: msg = commit1 (s, op_make (key, "string.set", path, "\"x\"")); break;
+        case 7: msg = vrtc_engine_undo (s, 7); break;
+        default: msg = vrtc_engine_redo (s, 8); break;
+        }
+      if (msg == NULL)
+        continue;
+      /* other senders hear about it now and then, so stamps interleave */
+      for (guint r = 0; r < 3; r++)
+        if (senders[r] != s && g_rand_boolean (rand))
+          vrtc_engine_receive (senders[r], msg, NULL, NULL);
+      g_ptr_array_add (inbox, msg);
+    }
+  /* the observer gets everything in a shuffled order */
+  for (guint i = inbox->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer tmp = inbox->pdata[i - 1];
+
+      inbox->pdata[i - 1] = inbox->pdata[j];
+      inbox->pdata[j] = tmp;
+    }
+  for (guint i = 0; i < inbox->len; i++)
+    receive (e, g_ptr_array_index (inbox, i));
+  for (guint r = 0; r < 3; r++)
+    vrtc_engine_free (senders[r]);
+  g_rand_free (rand);
+  return e;
+}
+
+static void
+test_views_match_replay (void)
+{
+  for (guint32 seed = 1; seed <= 40; seed++)
+    {
+      VrtcEngine *e = random_session (seed, 30);
+      guint n = vrtc_engine_journal_length (e);
+
+      for (guint p = 0; p < n; p++)
+        {
+          VrtcEngine *view = vrtc_engine_new_view (e, p);
+          VrtcEngine *replay = vrtc_engine_new_at (e, p);
+          g_autofree char *a = graph_json (view);
+          g_autofree char *b = graph_json (replay);
+
+          if (g_strcmp0 (a, b) != 0)
+            g_test_message ("seed %u position %u", seed, p);
+          g_assert_cmpstr (a, ==, b);
+          g_assert_cmpint (vrtc_engine_get_lamport (view), ==, vrtc_engine_get_lamport (replay));
+          g_assert_cmpuint (vrtc_engine_journal_length (view), ==, p + 1);
+          vrtc_engine_free (view);
+          vrtc_engine_free (replay);
+        }
+      /* the last position is the present */
+      {
+        VrtcEngine *view = vrtc_engine_new_view (e, n - 1);
+        g_autofree char *a = graph_json (view);
+        g_autofree char *b = graph_json (e);
+
+        g_assert_cmpstr (a, ==, b);
+        vrtc_engine_free (view);
+      }
+      vrtc_engine_free (e);
+    }
+}
+
+static void
+test_view_is_stable (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, u = NULL;
+  VrtcEngine *view;
+  VrtcNodeInfo info;
+  g_autofree char *before = NULL, *after = NULL;
+
+  m1 = commit1 (e, op_insert ("n", "scene", "Mesh", "{\"x\":1}"));
+  m2 = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  view = vrtc_engine_new_view (e, 1);
+  before = graph_json (view);
+  assert_prop (view, "n", "x", "2");
+
+  /* what arrives later, undo included, does not change a view of the past */
+  m3 = commit1 (e, op_make ("n", "number.set", "x", "10"));
+  u = vrtc_engine_undo (e, 1);
+  vrtc_msg_unref (vrtc_engine_undo (e, 2));
+  assert_prop (e, "n", "x", "1");
+  after = graph_json (view);
+  g_assert_cmpstr (before, ==, after);
+  assert_prop (view, "n", "x", "2");
+  g_assert_true (vrtc_engine_get_node (view, "n", &info));
+  g_assert_cmpstr (info.parent, ==, "scene");
+  g_assert_cmpuint (vrtc_engine_get_n_children (view, "scene"), ==, 1);
+  g_assert_false (vrtc_engine_can_undo (view));
+
+  /* after the engine is replaced wholesale, an old view reads as empty, not garbage */
+  g_assert_true (vrtc_engine_init_from_server (e, NULL, NULL, 0, NULL));
+  g_assert_false (vrtc_engine_get_node (view, "n", &info));
+  g_assert_cmpuint (vrtc_engine_journal_length (view), ==, 0);
+  vrtc_engine_free (view);
+  vrtc_engine_free (e);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -985,6 +1117,8 @@ main (int   argc,
   g_test_add_func ("/engine/pending/cancel", test_pending_cancel);
   g_test_add_func ("/engine/journal/init-from-server", test_init_from_server);
   g_test_add_func ("/engine/journal/history", test_history);
+  g_test_add_func ("/engine/history/views-match-replay", test_views_match_replay);
+  g_test_add_func ("/engine/history/view-is-stable", test_view_is_stable);
   g_test_add_func ("/engine/output/graph", test_graph_json);
   g_test_add_func ("/engine/output/numbers", test_numbers);
   g_test_add_func ("/engine/clock", test_clock);
