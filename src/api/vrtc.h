@@ -12,5 +12,7 @@
 #include "vrtc-property.h"
 #include "vrtc-journal-entry.h"
 #include "vrtc-store.h"
+#include "vrtc-client.h"
+#include "vrtc-relay.h"
 
 #undef VRTC_INSIDE

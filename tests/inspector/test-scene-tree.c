@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "widget-test-helpers.h"
+
+/* The scene tree on a real store, in a real window: rows, selection, search, highlight,
+ * removed nodes and the context menu, checked through the widgets. */
+
+static void
+test_rows (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *keys = shown_keys (f->tree);
+  g_autoptr(GtkTreeListRow) cube = NULL;
+  GtkWidget *row;
+
+  /* The root and the first level are expanded on their own; deeper ones are not. */
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+  cube = shown_row (f->tree, "cube-1");
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  g_assert_null (inspector_scene_tree_get_selected_node (f->tree));
+
+  /* A bound row shows key, tag and name. */
+  row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
+  g_assert_nonnull (row);
+  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "cube-1"));
+  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Mesh"));
+  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Cube"));
+
+  /* A child inserted by anyone shows up in place. */
+  edit_json (f->store, "{\"key\":\"sun\",\"otype\":\"node.insert\",\"path\":\"\","
+                       "\"tag\":\"DirectionalLight\",\"parentKey\":\"scene\"}");
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp sun");
+  vrtc_store_cancel_edits (f->store);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_select_key (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GtkTreeListRow) cube = NULL;
+  g_autofree char *keys = NULL;
+  guint notified = 0;
+
+  g_signal_connect (f->tree, "notify::selected-node", G_CALLBACK (on_notify_count), &notified);
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "deep"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "deep");
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* Its ancestors were expanded to show it. */
+  cube = shown_row (f->tree, "cube-1");
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 deep lamp");
+
+  /* The property editor follows the selection. */
+  g_assert_true (inspector_property_editor_get_node (f->editor) ==
+                 vrtc_store_get_node (f->store, "deep"));
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "scene"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "scene");
+  g_assert_false (inspector_scene_tree_select_key (f->tree, "no-such-node"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "scene");
+
+  g_signal_handlers_disconnect_by_data (f->tree, &notified);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (f->tree), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_autoptr(GtkTreeListRow) cube = NULL;
+  g_autofree char *keys = NULL;
+  const char *first;
+
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.search", NULL));
+  WAIT_UNTIL (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry) ||
+              gtk_widget_get_focus_child (entry) != NULL);
+
+  /* Typed text is searched after the entry's short delay: tags match. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "mesh");
+  WAIT_UNTIL (inspector_scene_tree_get_n_matches (f->tree) == 2);
+  keys = shown_keys (f->tree);
+  /* Matches and their ancestors only; the hidden match's parent was expanded. */
+  g_assert_cmpstr (keys, ==, "scene table cube-1 deep");
+  cube = shown_row (f->tree, "cube-1");
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  g_assert_nonnull (find_widget (GTK_WIDGET (f->tree), GTK_TYPE_LABEL, label_has_text,
+                                 "2 matches"));
+
+  /* The first match is selected; Enter goes to the next one and wraps around. */
+  first = selected_key (f->tree);
+  g_assert_cmpstr (first, ==, "cube-1");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (selected_key (f->tree), ==, "deep");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+
+  /* Names, case-insensitively. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "LAMP");
+  WAIT_UNTIL (inspector_scene_tree_get_n_matches (f->tree) == 1);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene lamp");
+
+  /* Property values. */
+  inspector_scene_tree_set_search_text (f->tree, "#ff0000");
+  g_assert_cmpuint (inspector_scene_tree_get_n_matches (f->tree), ==, 1);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1");
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+
+  /* A value changed by an edit is found again. */
+  edit_json (f->store, "{\"key\":\"lamp\",\"otype\":\"color.set\",\"path\":\"color\","
+                       "\"value\":\"#ff0000\"}");
+  WAIT_UNTIL (inspector_scene_tree_get_n_matches (f->tree) == 2);
+  vrtc_store_cancel_edits (f->store);
+  WAIT_UNTIL (inspector_scene_tree_get_n_matches (f->tree) == 1);
+
+  /* Nothing found. */
+  inspector_scene_tree_set_search_text (f->tree, "zebra");
+  g_assert_cmpuint (inspector_scene_tree_get_n_matches (f->tree), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_scene_tree_get_model (f->tree)), ==, 0);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (f->tree), GTK_TYPE_LABEL, label_has_text,
+                                 "No matches"));
+
+  /* Escape ends the search: every row is back, the expanded ones stay expanded. */
+  g_signal_emit_by_name (entry, "stop-search");
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 deep lamp");
+  g_assert_cmpuint (inspector_scene_tree_get_n_matches (f->tree), ==, 0);
+
+  /* Selecting a node the search hides ends the search. */
+  inspector_scene_tree_set_search_text (f->tree, "lamp");
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "deep"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "deep");
+  g_assert_cmpuint (inspector_scene_tree_get_n_matches (f->tree), ==, 0);
+}
+
+static void
+test_highlight (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(VrtcStore) bob = new_store ("bob");
+  g_autoptr(VrtcMessage) scene = NULL;
+  g_autoptr(VrtcMessage) edit = NULL;
+  GListModel *journal = vrtc_store_get_journal (f->store);
+  g_autoptr(VrtcJournalEntry) first = g_list_model_get_item (journal, 0);
+  GtkWidget *row = inspector_scene_tree_get_row_widget (f->tree, "lamp");
+
+  g_assert_nonnull (row);
+  g_assert_false (gtk_widget_has_css_class (row, "changed"));
+
+  /* Bob has Alice's scene and changes the lamp: Alice receives it. */
+  deliver (bob, vrtc_journal_entry_get_message (first));
+  edit_json (bob, "{\"key\":\"lamp\",\"otype\":\"number.set\",\"path\":\"intensity\",\"value\":3}");
+  edit = commit (bob);
+  deliver (f->store, edit);
+
+  g_assert_true (gtk_widget_has_css_class (row, "changed"));
+  g_assert_false (gtk_widget_has_css_class (inspector_scene_tree_get_row_widget (f->tree, "table"),
+                                            "changed"));
+  /* The highlight is brief. */
+  WAIT_UNTIL (!gtk_widget_has_css_class (row, "changed"));
+
+  /* A node-level change (a rename by a new insert) highlights too. */
+  edit_json (bob, "{\"key\":\"table\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+                  "\"name\":\"Desk\",\"parentKey\":\"scene\"}");
+  g_clear_pointer (&edit, vrtc_message_unref);
+  edit = commit (bob);
+  deliver (f->store, edit);
+  row = inspector_scene_tree_get_row_widget (f->tree, "table");
+  g_assert_true (gtk_widget_has_css_class (row, "changed"));
+  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Desk"));
+
+  /* A node that arrives gets a row that lights up as it appears. */
+  edit_json (bob, "{\"key\":\"sun\",\"otype\":\"node.insert\",\"path\":\"\","
+                  "\"tag\":\"DirectionalLight\",\"parentKey\":\"scene\"}");
+  g_clear_pointer (&edit, vrtc_message_unref);
+  edit = commit (bob);
+  deliver (f->store, edit);
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "sun") != NULL);
+  g_assert_true (gtk_widget_has_css_class (inspector_scene_tree_get_row_widget (f->tree, "sun"),
+                                           "changed"));
+}
+
+static void
+test_add_child (Fixture       *f,
+                gconstpointer  data)
+{
+  VrtcNode *added;
+
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.add-child", NULL) &&
+                  f->committed.n_messages > 0);
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "table"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.add-child", NULL));
+
+  g_assert_cmpuint (f->committed.n_messages, ==, 1);
+  g_assert_cmpuint (f->committed.ops->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->committed.ops, 0), ==, "node.insert node-1  -");
+  added = vrtc_store_get_node (f->store, "node-1");
+  g_assert_nonnull (added);
+  g_assert_cmpstr (vrtc_node_get_tag (added), ==, "Group");
+  g_assert_cmpstr (vrtc_node_get_parent_key (added), ==, "table");
+  g_assert_false (vrtc_store_has_pending_edits (f->store));
+
+  /* The new node is selected, and a second one gets the next free key. */
+  g_assert_cmpstr (selected_key (f->tree), ==, "node-1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.add-child", NULL));
+  g_assert_nonnull (vrtc_store_get_node (f->store, "node-2"));
+  g_assert_cmpstr (vrtc_node_get_parent_key (vrtc_store_get_node (f->store, "node-2")), ==,
+                   "node-1");
+}
+
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *keys = NULL;
+
+  /* The root cannot be removed. */
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "scene"));
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.remove", NULL);
+  g_assert_cmpuint (f->committed.n_messages, ==, 0);
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.remove", NULL));
+  g_assert_cmpuint (f->committed.n_messages, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->committed.ops, 0), ==, "node.remove lamp  -");
+  g_assert_false (vrtc_node_is_live (vrtc_store_get_node (f->store, "lamp")));
+
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1");
+  WAIT_UNTIL (inspector_scene_tree_get_selected_node (f->tree) == NULL);
+}
+
+static void
+on_text_read (GObject      *clipboard,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_copy_key (Fixture       *f,
+               gconstpointer  data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->tree));
+  g_autofree char *text = NULL;
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "cube-1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.copy-key", NULL));
+
+  gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &text);
+  WAIT_UNTIL (text != NULL);
+  g_assert_cmpstr (text, ==, "cube-1");
+}
+
+static GtkGesture *
+secondary_click_gesture (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        return GTK_GESTURE (controller);
+    }
+
+  return NULL;
+}
+
+static void
+test_context_menu (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *menu;
+  GtkGesture *click;
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
+  gtk_widget_grab_focus (GTK_WIDGET (f->tree));
+
+  /* The Menu key (and Shift+F10) open it at the selected row. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.popup-menu", NULL));
+  menu = find_widget (GTK_WIDGET (f->tree), GTK_TYPE_POPOVER_MENU, NULL, NULL);
+  g_assert_nonnull (menu);
+  WAIT_UNTIL (gtk_widget_get_mapped (menu));
+
+  /* Its items run the tree's actions on the selected node. */
+  g_assert_nonnull (find_widget (menu, GTK_TYPE_LABEL, label_has_text, "Child Node"));
+  g_assert_nonnull (find_widget (menu, GTK_TYPE_LABEL, label_has_text, "Copy"));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  WAIT_UNTIL (!gtk_widget_get_mapped (menu));
+
+  /* A right click on a row selects it and opens the menu there. */
+  click = secondary_click_gesture (inspector_scene_tree_get_row_widget (f->tree, "table"));
+  g_assert_nonnull (click);
+  g_signal_emit_by_name (click, "pressed", 1, 10.0, 5.0);
+  g_assert_cmpstr (selected_key (f->tree), ==, "table");
+  WAIT_UNTIL (gtk_widget_get_mapped (menu));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  WAIT_UNTIL (!gtk_widget_get_mapped (menu));
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
+
+  /* Read-only (history) turns the editing items off, not copying. */
+  inspector_scene_tree_set_read_only (f->tree, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.add-child", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.remove", NULL);
+  g_assert_cmpuint (f->committed.n_messages, ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.copy-key", NULL));
+  inspector_scene_tree_set_read_only (f->tree, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.remove", NULL));
+  g_assert_cmpuint (f->committed.n_messages, ==, 1);
+}
+
+static void
+test_show_removed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VrtcMessage) removal = NULL;
+  g_autofree char *keys = NULL;
+  GtkWidget *row;
+
+  edit_json (f->store, "{\"key\":\"lamp\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  removal = commit (f->store);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1");
+
+  /* Shown greyed out where it was, when asked. */
+  inspector_scene_tree_set_show_removed (f->tree, TRUE);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "lamp") != NULL);
+  row = inspector_scene_tree_get_row_widget (f->tree, "lamp");
+  g_assert_nonnull (find_widget (row, GTK_TYPE_BOX, NULL, NULL));
+  g_assert_true (gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+                                           "dim-label"));
+
+  /* A node removed while they are shown moves to its parent's end, greyed out. */
+  edit_json (f->store, "{\"key\":\"cube-1\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "cube-1") != NULL);
+  row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
+  g_assert_true (gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+                                           "dim-label"));
+
+  /* Undoing the removal brings it back to life in place. */
+  vrtc_store_cancel_edits (f->store);
+  row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
+  WAIT_UNTIL ((row = inspector_scene_tree_get_row_widget (f->tree, "cube-1")) != NULL &&
+              !gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+                                         "dim-label"));
+
+  /* Removed nodes can be selected and searched. */
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "lamp");
+  inspector_scene_tree_set_search_text (f->tree, "PointLight");
+  g_assert_cmpuint (inspector_scene_tree_get_n_matches (f->tree), ==, 1);
+  inspector_scene_tree_set_search_text (f->tree, NULL);
+
+  inspector_scene_tree_set_show_removed (f->tree, FALSE);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1");
+}
+
+static void
+test_selection_follows_move (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "cube-1"));
+
+  /* A move takes the row out of one children model and into another: the selection
+   * follows the node. */
+  edit_json (f->store, "{\"key\":\"cube-1\",\"otype\":\"node.move\",\"path\":\"\","
+                       "\"value\":{\"nodeKey\":\"cube-1\",\"newParent\":\"lamp\"}}");
+  WAIT_UNTIL (shown_row (f->tree, "cube-1") != NULL &&
+              g_strcmp0 (selected_key (f->tree), "cube-1") == 0 &&
+              gtk_single_selection_get_selected_item (
+                GTK_SINGLE_SELECTION (inspector_scene_tree_get_model (f->tree))) != NULL);
+  g_assert_cmpstr (vrtc_node_get_parent_key (inspector_scene_tree_get_selected_node (f->tree)),
+                   ==, "lamp");
+}
+
+static void
+test_store_swap (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(VrtcStore) other = new_store ("carol");
+  g_autoptr(VrtcMessage) message = NULL;
+  g_autofree char *keys = NULL;
+
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
+
+  edit_json (other, "{\"key\":\"only\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+                    "\"parentKey\":\"scene\"}");
+  message = commit (other);
+  inspector_scene_tree_set_store (f->tree, other);
+  g_assert_null (inspector_scene_tree_get_selected_node (f->tree));
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene only");
+
+  inspector_scene_tree_set_store (f->tree, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_scene_tree_get_model (f->tree)), ==, 0);
+  inspector_scene_tree_set_store (f->tree, f->store);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display: run under xvfb-run -a\n");
+      return 0;
+    }
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/inspector/scene-tree/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("rows", test_rows);
+  ADD ("select-key", test_select_key);
+  ADD ("search", test_search);
+  ADD ("highlight", test_highlight);
+  ADD ("add-child", test_add_child);
+  ADD ("remove", test_remove);
+  ADD ("copy-key", test_copy_key);
+  ADD ("context-menu", test_context_menu);
+  ADD ("show-removed", test_show_removed);
+  ADD ("selection-follows-move", test_selection_follows_move);
+  ADD ("store-swap", test_store_swap);
+
+  return g_test_run ();
+}
