@@ -126,7 +126,8 @@ struct _VrtcEngine {
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
-  VrtcValue           loaded;         /* the snapshot init_from_server loaded, or NONE */
+  gint64              base_lamport;   /* what the loaded snapshot said (for new_at) */
+  VrtcClock           base_clock;
   char               *snapshot_json;  /* last compaction */
 
   guint               n_demoted;      /* nodes whose parent is not their LWW candidate */
@@ -2824,6 +2825,18 @@ is_node_field (const char *name)
   return FALSE;
 }
 
+static int
+compare_base_first (gconstpointer a,
+                    gconstpointer b)
+{
+  const Node *na = *(Node **) a, *nb = *(Node **) b;
+  VrtcStamp sa = na->base ? na->base->first : VRTC_STAMP_ZERO;
+  VrtcStamp sb = nb->base ? nb->base->first : VRTC_STAMP_ZERO;
+  int r = vrtc_stamp_compare (&sa, &sb);
+
+  return r != 0 ? r : strcmp (na->key, nb->key);
+}
+
 /* One key of a snapshot: a node of the graph (in_graph) or a key that only has ops. */
 static gboolean
 load_key (VrtcEngine      *engine,
@@ -3016,6 +3029,8 @@ load_snapshot (VrtcEngine      *engine,
                       (guint64) number_or (&clock->u.members[i].value, 0));
   engine->lamport = (gint64) number_or (vrtc_value_object_get (snapshot, "lamportTime"), 0);
   engine->next_seq = MAX (engine->next_seq, vrtc_clock_get (&engine->clock, engine->session_id) + 1);
+  engine->base_lamport = engine->lamport;
+  vrtc_clock_copy (&engine->base_clock, &engine->clock);
 
   {
     /* refreshing may create parents that have no insert yet: not while iterating */
@@ -3026,6 +3041,8 @@ load_snapshot (VrtcEngine      *engine,
     g_hash_table_iter_init (&iter, engine->nodes);
     while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
       g_ptr_array_add (all, node);
+    /* in sibling order, so each node lands at the end of its parent's children array */
+    g_ptr_array_sort (all, compare_base_first);
     for (guint i = 0; i < all->len; i++)
       node_refresh (engine, g_ptr_array_index (all, i));
   }
@@ -3049,6 +3066,7 @@ engine_init_state (VrtcEngine *engine)
   engine->root->tag = "Scene";
   engine->root->name = "Root";
   engine->lamport = 0;
+  engine->base_lamport = 0;
   engine->next_seq = 1;
   engine->offset = 0;
   engine->n_demoted = 0;
@@ -3068,7 +3086,7 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);
   vrtc_clock_clear (&engine->clock);
-  vrtc_value_clear (&engine->loaded);
+  vrtc_clock_clear (&engine->base_clock);
   g_clear_pointer (&engine->snapshot_json, g_free);
 }
 
@@ -3190,10 +3208,7 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
   engine->generation++;
 
   if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE)
-    {
-      vrtc_value_copy (&engine->loaded, snapshot);
-      load_snapshot (engine, snapshot, NULL);
-    }
+    load_snapshot (engine, snapshot, NULL);
   for (guint i = 0; i < n_journal; i++)
     vrtc_engine_receive (engine, journal[i], NULL, NULL);
   for (guint i = 0; i < unacked->len; i++)
@@ -3222,6 +3237,78 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
   return TRUE;
 }
 
+static VrtcStamp
+restamp (VrtcEngine      *dst,
+         const VrtcStamp *s)
+{
+  VrtcStamp out = *s;
+
+  if (s->session != NULL)
+    out.session = intern (dst, s->session);
+  return out;
+}
+
+/* Copies what a loaded snapshot put in src (node and register bases) into a fresh dst. */
+static void
+clone_bases (VrtcEngine *src,
+             VrtcEngine *dst)
+{
+  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
+  GHashTableIter iter;
+  Node *node;
+
+  g_hash_table_iter_init (&iter, src->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      GHashTableIter regs;
+      Register *reg;
+      Node *copy = NULL;
+
+      if (node->base != NULL)
+        {
+          NodeBase *b;
+
+          copy = node_get (dst, node->key, TRUE);
+          b = copy->base = g_new0 (NodeBase, 1);
+          *b = *node->base;
+          b->tag = g_strdup (node->base->tag);
+          b->name = g_strdup (node->base->name);
+          b->parent = g_strdup (node->base->parent);
+          memset (&b->clock, 0, sizeof b->clock);
+          vrtc_value_copy (&b->clock, &node->base->clock);
+          b->insert = restamp (dst, &node->base->insert);
+          b->first = restamp (dst, &node->base->first);
+          b->remove = restamp (dst, &node->base->remove);
+          b->parent_stamp = restamp (dst, &node->base->parent_stamp);
+        }
+      g_hash_table_iter_init (&regs, node->props);
+      while (g_hash_table_iter_next (&regs, NULL, (gpointer *) &reg))
+        {
+          Register *creg;
+
+          if (reg->base == NULL)
+            continue;
+          if (copy == NULL)
+            copy = node_get (dst, node->key, TRUE);
+          creg = register_get (copy, reg->path, TRUE);
+          creg->base = g_new0 (RegisterBase, 1);
+          vrtc_value_copy (&creg->base->value, &reg->base->value);
+          creg->base->set = restamp (dst, &reg->base->set);
+          creg->base->max = restamp (dst, &reg->base->max);
+          vrtc_value_copy (&creg->value, &reg->base->value);
+        }
+      if (copy != NULL)
+        g_ptr_array_add (touched, copy);
+    }
+  dst->lamport = dst->base_lamport = src->base_lamport;
+  vrtc_clock_copy (&dst->clock, &src->base_clock);
+  vrtc_clock_copy (&dst->base_clock, &src->base_clock);
+  dst->next_seq = MAX (dst->next_seq, vrtc_clock_get (&dst->clock, dst->session_id) + 1);
+  g_ptr_array_sort (touched, compare_base_first);
+  for (guint i = 0; i < touched->len; i++)
+    node_refresh (dst, g_ptr_array_index (touched, i));
+}
+
 VrtcEngine *
 vrtc_engine_new_at (VrtcEngine *engine,
                     guint       position)
@@ -3234,11 +3321,7 @@ vrtc_engine_new_at (VrtcEngine *engine,
   g_return_val_if_fail (position < vrtc_engine_journal_length (engine), NULL);
 
   copy = vrtc_engine_new (engine->session_id);
-  if (engine->loaded.kind != VRTC_VALUE_NONE)
-    {
-      vrtc_value_copy (&copy->loaded, &engine->loaded);
-      load_snapshot (copy, &copy->loaded, NULL);
-    }
+  clone_bases (engine, copy);
   end = engine->offset + position;
   for (guint i = 0; i <= end; i++)
     {
