@@ -56,7 +56,8 @@ struct _VrtcEntry {
 
 /* What a snapshot says about a register or a node. */
 typedef struct {
-  VrtcValue value;
+  VrtcValue value;            /* filled when the first op arrives; until then reg->value */
+  gboolean  materialized;
   VrtcStamp set;              /* zero when the value comes from deltas only */
   VrtcStamp max;
 } RegisterBase;
@@ -78,7 +79,7 @@ typedef struct {
 } NodeBase;
 
 struct _Register {
-  char         *path;
+  const char   *path;         /* interned in the engine */
   VrtcValue     value;
   GArray       *ops;          /* OpRef sorted by stamp */
   RegisterBase *base;
@@ -353,7 +354,6 @@ register_free (gpointer data)
 {
   Register *reg = data;
 
-  g_free (reg->path);
   vrtc_value_clear (&reg->value);
   if (reg->ops)
     g_array_unref (reg->ops);
@@ -366,7 +366,8 @@ register_free (gpointer data)
 }
 
 static Register *
-register_get (Node       *node,
+register_get (VrtcEngine *engine,
+              Node       *node,
               const char *path,
               gboolean    create)
 {
@@ -375,8 +376,9 @@ register_get (Node       *node,
   if (reg == NULL && create)
     {
       reg = g_new0 (Register, 1);
-      reg->path = g_strdup (path);
-      g_hash_table_insert (node->props, reg->path, reg);
+      /* the same few paths repeat on every node: one copy each per engine */
+      reg->path = intern (engine, path);
+      g_hash_table_insert (node->props, (char *) reg->path, reg);
     }
   return reg;
 }
@@ -447,7 +449,7 @@ register_fold (Register  *reg,
     }
   else if (reg->base != NULL)
     {
-      vrtc_value_copy (out, &reg->base->value);
+      vrtc_value_copy (out, reg->base->materialized ? &reg->base->value : &reg->value);
       from = reg->base->set;
       winner = NULL;
     }
@@ -509,6 +511,12 @@ register_add (VrtcEngine  *engine,
   guint index;
   OpRef *added;
 
+  /* until now the register held the snapshot's value alone: keep it as the base */
+  if (reg->base != NULL && !reg->base->materialized)
+    {
+      vrtc_value_copy (&reg->base->value, &reg->value);
+      reg->base->materialized = TRUE;
+    }
   if (reg->ops == NULL)
     reg->ops = refs_new ();
   index = refs_insert (reg->ops, ref);
@@ -1044,7 +1052,7 @@ apply_op (VrtcEngine *engine,
           return;
         }
       node = node_get (engine, op->key, TRUE);
-      register_add (engine, node, register_get (node, op->path, TRUE), &ref);
+      register_add (engine, node, register_get (engine, node, op->path, TRUE), &ref);
       break;
 
     case VRTC_OP_KIND_NODE_INSERT:
@@ -1063,7 +1071,7 @@ apply_op (VrtcEngine *engine,
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if (!path_is_reserved (op->value.u.members[m].key))
-            register_add (engine, node, register_get (node, op->value.u.members[m].key, TRUE), &ref);
+            register_add (engine, node, register_get (engine, node, op->value.u.members[m].key, TRUE), &ref);
       node_refresh (engine, node);
       break;
 
@@ -1118,7 +1126,7 @@ unapply_op (VrtcEngine *engine,
     {
     case VRTC_OP_KIND_SET:
     case VRTC_OP_KIND_DELTA:
-      if ((reg = register_get (node, op->path, FALSE)) != NULL &&
+      if ((reg = register_get (engine, node, op->path, FALSE)) != NULL &&
           refs_remove (reg->ops, entry, i))
         register_refold (engine, node, reg);
       break;
@@ -1126,7 +1134,7 @@ unapply_op (VrtcEngine *engine,
       refs_remove (node->inserts, entry, i);
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
-          if ((reg = register_get (node, op->value.u.members[m].key, FALSE)) != NULL &&
+          if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL &&
               refs_remove (reg->ops, entry, i))
             register_refold (engine, node, reg);
       node_refresh (engine, node);
@@ -1164,13 +1172,13 @@ entry_touch (VrtcEngine *engine,
         {
         case VRTC_OP_KIND_SET:
         case VRTC_OP_KIND_DELTA:
-          if ((reg = register_get (node, op->path, FALSE)) != NULL)
+          if ((reg = register_get (engine, node, op->path, FALSE)) != NULL)
             register_refold (engine, node, reg);
           break;
         case VRTC_OP_KIND_NODE_INSERT:
           if (op->value.kind == VRTC_VALUE_OBJECT)
             for (guint m = 0; m < op->value.len; m++)
-              if ((reg = register_get (node, op->value.u.members[m].key, FALSE)) != NULL)
+              if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL)
                 register_refold (engine, node, reg);
           node_refresh (engine, node);
           break;
@@ -2176,7 +2184,7 @@ vrtc_engine_list_properties (VrtcEngine *engine,
           VIEW_END ();
         }
       if (value->kind != VRTC_VALUE_NONE)
-        g_ptr_array_add (out, reg->path);
+        g_ptr_array_add (out, (char *) reg->path);
     }
   g_ptr_array_sort (out, compare_strings);
   return out;
@@ -2188,7 +2196,7 @@ vrtc_engine_get_property (VrtcEngine *engine,
                           const char *path)
 {
   Node *node = engine->view_of ? view_node (engine, key) : node_get (engine, key, FALSE);
-  Register *reg = node ? register_get (node, path, FALSE) : NULL;
+  Register *reg = node ? register_get (engine, node, path, FALSE) : NULL;
   const VrtcValue *value;
 
   if (reg == NULL)
@@ -2231,7 +2239,7 @@ provenance (VrtcEngine *engine,
             const char *path)
 {
   Node *node = node_get (engine, key, FALSE);
-  Register *reg = node ? register_get (node, path, FALSE) : NULL;
+  Register *reg = node ? register_get (engine, node, path, FALSE) : NULL;
   GArray *out;
   const OpRef *winner = NULL;
   VrtcStamp from = VRTC_STAMP_ZERO;
@@ -2685,7 +2693,7 @@ write_node_stamps (VrtcEngine *engine,
   g_string_append (out, ",\"props\":{");
   for (guint p = 0; p < paths->len; p++)
     {
-      Register *reg = register_get (node, g_ptr_array_index (paths, p), FALSE);
+      Register *reg = register_get (engine, node, g_ptr_array_index (paths, p), FALSE);
 
       if (p)
         g_string_append_c (out, ',');
@@ -2920,9 +2928,8 @@ load_key (VrtcEngine      *engine,
 
       if (is_node_field (path))
         continue;
-      reg = register_get (node, path, TRUE);
+      reg = register_get (engine, node, path, TRUE);
       reg->base = g_new0 (RegisterBase, 1);
-      vrtc_value_copy (&reg->base->value, &nv->u.members[m].value);
       vrtc_value_copy (&reg->value, &nv->u.members[m].value);
       if (ps != NULL && ps->kind == VRTC_VALUE_ARRAY && ps->len == 2)
         {
@@ -3290,12 +3297,12 @@ clone_bases (VrtcEngine *src,
             continue;
           if (copy == NULL)
             copy = node_get (dst, node->key, TRUE);
-          creg = register_get (copy, reg->path, TRUE);
+          creg = register_get (dst, copy, reg->path, TRUE);
           creg->base = g_new0 (RegisterBase, 1);
-          vrtc_value_copy (&creg->base->value, &reg->base->value);
           creg->base->set = restamp (dst, &reg->base->set);
           creg->base->max = restamp (dst, &reg->base->max);
-          vrtc_value_copy (&creg->value, &reg->base->value);
+          vrtc_value_copy (&creg->value,
+                           reg->base->materialized ? &reg->base->value : &reg->value);
         }
       if (copy != NULL)
         g_ptr_array_add (touched, copy);
