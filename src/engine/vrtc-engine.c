@@ -1346,7 +1346,8 @@ entry_new (VrtcEngine  *engine,
   VrtcEntry *entry = g_new0 (VrtcEntry, 1);
 
   entry->msg = msg;
-  entry->session = intern (engine, msg->session_id);
+  entry->session = strcmp (msg->session_id, engine->session_id) == 0
+    ? engine->session : intern (engine, msg->session_id);
   entry->own = entry->session == engine->session;
   return entry;
 }
@@ -1394,17 +1395,11 @@ pending_reapply (VrtcEngine *engine)
   entry_apply (engine, engine->pending);
 }
 
-void
-vrtc_engine_edit (VrtcEngine          *engine,
-                  const VrtcOperation *op)
+/* Appends a slot for one more pending op and returns it (zeroed). */
+static VrtcOperation *
+pending_slot (VrtcEngine *engine)
 {
   VrtcMessage *msg;
-  guint i;
-
-  g_return_if_fail (engine->view_of == NULL);
-
-  g_return_if_fail (engine != NULL);
-  g_return_if_fail (op != NULL);
 
   if (engine->pending == NULL)
     {
@@ -1416,15 +1411,53 @@ vrtc_engine_edit (VrtcEngine          *engine,
       engine->pending->position = G_MAXUINT;
     }
   msg = engine->pending->msg;
-  i = msg->n_ops++;
-  msg->ops = g_renew (VrtcOperation, msg->ops, msg->n_ops);
-  memset (&msg->ops[i], 0, sizeof (VrtcOperation));
-  vrtc_op_copy (&msg->ops[i], op);
-  if (msg->ops[i].type == NULL)
-    vrtc_op_resolve (&msg->ops[i]);
-  engine->pending->has_meta_ops = engine->pending->has_meta_ops ||
-    message_has_meta_ops (msg);
-  apply_op (engine, engine->pending, i);
+  msg->n_ops++;
+  /* grow geometrically: batches of many edits stay linear */
+  if ((msg->n_ops & (msg->n_ops - 1)) == 0 || msg->n_ops <= 2)
+    msg->ops = g_renew (VrtcOperation, msg->ops, MAX (msg->n_ops * 2, 2));
+  memset (&msg->ops[msg->n_ops - 1], 0, sizeof (VrtcOperation));
+  return &msg->ops[msg->n_ops - 1];
+}
+
+static void
+pending_added (VrtcEngine *engine)
+{
+  VrtcMessage *msg = engine->pending->msg;
+  VrtcOperation *op = &msg->ops[msg->n_ops - 1];
+
+  if (op->type == NULL)
+    vrtc_op_resolve (op);
+  if (op->type->kind == VRTC_OP_KIND_META_UNDO || op->type->kind == VRTC_OP_KIND_META_REDO)
+    engine->pending->has_meta_ops = TRUE;
+  apply_op (engine, engine->pending, msg->n_ops - 1);
+}
+
+void
+vrtc_engine_edit (VrtcEngine          *engine,
+                  const VrtcOperation *op)
+{
+  g_return_if_fail (engine != NULL);
+  g_return_if_fail (engine->view_of == NULL);
+  g_return_if_fail (op != NULL);
+
+  vrtc_op_copy (pending_slot (engine), op);
+  pending_added (engine);
+}
+
+void
+vrtc_engine_edit_take (VrtcEngine    *engine,
+                       VrtcOperation *op)
+{
+  VrtcOperation *slot;
+
+  g_return_if_fail (engine != NULL);
+  g_return_if_fail (engine->view_of == NULL);
+  g_return_if_fail (op != NULL);
+
+  slot = pending_slot (engine);
+  *slot = *op;
+  memset (op, 0, sizeof *op);
+  pending_added (engine);
 }
 
 guint
@@ -1471,7 +1504,20 @@ vrtc_engine_commit (VrtcEngine *engine,
   engine->pending = NULL;
   msg = entry->msg;
   msg->seq = engine->next_seq++;
-  msg->id = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, engine->session_id, msg->seq);
+  {
+    /* "<session>:<seq>" without printf: this runs once per commit */
+    gsize n = strlen (engine->session_id);
+    char digits[24];
+    int d = sizeof digits;
+
+    for (guint64 v = msg->seq; v > 0 || d == (int) sizeof digits; v /= 10)
+      digits[--d] = '0' + v % 10;
+    msg->id = g_malloc (n + 1 + (sizeof digits - d) + 1);
+    memcpy (msg->id, engine->session_id, n);
+    msg->id[n] = ':';
+    memcpy (msg->id + n + 1, digits + d, sizeof digits - d);
+    msg->id[n + 1 + (sizeof digits - d)] = '\0';
+  }
   msg->lamport = ++engine->lamport;
   msg->timestamp = timestamp;
   vrtc_clock_increment (&engine->clock, engine->session_id);

@@ -47,6 +47,9 @@ const VrtcClock   *vrtc_engine_get_clock         (VrtcEngine *engine);
 /* Pending edits: previewed as if committed with the next stamp. The op is copied. */
 void               vrtc_engine_edit              (VrtcEngine          *engine,
                                                   const VrtcOperation *op);
+/* Like vrtc_engine_edit, but takes the op's contents (op is left zeroed): no copy. */
+void               vrtc_engine_edit_take         (VrtcEngine    *engine,
+                                                  VrtcOperation *op);
 guint              vrtc_engine_get_pending_count (VrtcEngine *engine);
 const VrtcOperation *vrtc_engine_get_pending     (VrtcEngine *engine,
                                                   guint       i);
