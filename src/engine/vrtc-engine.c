@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "vrtc-engine.h"
@@ -127,6 +128,10 @@ struct _VrtcEngine {
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
+  /* The vector clock: counts by interned session, and a sorted copy made on demand; with
+   * thousands of sessions, inserting each into a sorted array as it appears is quadratic. */
+  GHashTable         *clock_counts;
+  gboolean            clock_stale;    /* a session was added since `clock` was sorted */
   gint64              base_lamport;   /* what the loaded snapshot said (for new_at) */
   VrtcClock           base_clock;
   char               *snapshot_json;  /* last compaction */
@@ -558,6 +563,23 @@ register_add (VrtcEngine  *engine,
         set_rejected (added, TRUE);
       return;
     }
+
+  /* Below an active set, an op changes nothing: a set loses, a delta is superseded.
+   * Out-of-order sets (many sessions writing one property) then cost O(1), not a refold. */
+  if (ref_active (added))
+    for (guint i = index + 1; i < reg->ops->len; i++)
+      {
+        const OpRef *above = &g_array_index (reg->ops, OpRef, i);
+
+        if (ref_active (above) && ref_is_set (above) && ref_set_value (above, reg->path) != NULL)
+          {
+            const VrtcOperation *op = ref_op (added);
+
+            set_rejected (added, op->type->kind == VRTC_OP_KIND_SET &&
+                                 ref_set_value (added, reg->path) == NULL);
+            return;
+          }
+      }
   register_refold (engine, node, reg);
 }
 
@@ -985,6 +1007,79 @@ resolve_all (VrtcEngine *engine)
         relist (engine, node, FALSE);
         emit_node (engine, node);
       }
+}
+
+/* ---- the engine's vector clock ---- */
+
+static int
+clock_entry_compare (const void *a,
+                     const void *b)
+{
+  return strcmp (((const VrtcClockEntry *) a)->session, ((const VrtcClockEntry *) b)->session);
+}
+
+static const VrtcClock *
+engine_clock (VrtcEngine *engine)
+{
+  if (engine->clock_stale)
+    {
+      GHashTableIter iter;
+      gpointer session, count;
+      guint i = 0;
+
+      vrtc_clock_clear (&engine->clock);
+      engine->clock.len = g_hash_table_size (engine->clock_counts);
+      engine->clock.entries = g_new (VrtcClockEntry, MAX (engine->clock.len, 1));
+      g_hash_table_iter_init (&iter, engine->clock_counts);
+      while (g_hash_table_iter_next (&iter, &session, &count))
+        {
+          engine->clock.entries[i].session = g_strdup (session);
+          engine->clock.entries[i++].count = (guint64) GPOINTER_TO_SIZE (count);
+        }
+      qsort (engine->clock.entries, engine->clock.len, sizeof (VrtcClockEntry), clock_entry_compare);
+      engine->clock_stale = FALSE;
+    }
+  return &engine->clock;
+}
+
+static guint64
+clock_get (VrtcEngine *engine,
+           const char *session)
+{
+  return (guint64) GPOINTER_TO_SIZE (g_hash_table_lookup (engine->clock_counts, session));
+}
+
+/* Raises a session's entry to count (never lowers it). */
+static void
+clock_raise (VrtcEngine *engine,
+             const char *session,
+             guint64     count)
+{
+  gpointer old;
+  const char *interned;
+
+  if (g_hash_table_lookup_extended (engine->clock_counts, session, NULL, &old))
+    {
+      if ((guint64) GPOINTER_TO_SIZE (old) >= count)
+        return;
+      interned = intern (engine, session);
+      g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+      /* same sessions: patch the sorted copy in place */
+      if (!engine->clock_stale)
+        vrtc_clock_set (&engine->clock, session, count);
+      return;
+    }
+  interned = intern (engine, session);
+  g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+  engine->clock_stale = TRUE;
+}
+
+static void
+clock_merge (VrtcEngine      *engine,
+             const VrtcClock *other)
+{
+  for (guint i = 0; i < other->len; i++)
+    clock_raise (engine, other->entries[i].session, other->entries[i].count);
 }
 
 /* ---- entries and messages ---- */
@@ -1520,8 +1615,8 @@ vrtc_engine_commit (VrtcEngine *engine,
   }
   msg->lamport = ++engine->lamport;
   msg->timestamp = timestamp;
-  vrtc_clock_increment (&engine->clock, engine->session_id);
-  vrtc_clock_copy (&msg->clock, &engine->clock);
+  clock_raise (engine, engine->session_id, clock_get (engine, engine->session_id) + 1);
+  vrtc_clock_copy (&msg->clock, engine_clock (engine));
 
   /* refs already hold the right stamp; metas only take effect once committed */
   entry->pending = FALSE;
@@ -1579,12 +1674,11 @@ vrtc_engine_receive (VrtcEngine        *engine,
   entry = entry_new (engine, vrtc_msg_ref (msg));
   entry->ack = TRUE;
   engine->lamport = MAX (engine->lamport, msg->lamport);
-  vrtc_clock_merge (&engine->clock, &msg->clock);
+  clock_merge (engine, &msg->clock);
   if (entry->own)
     {
       engine->next_seq = MAX (engine->next_seq, seq + 1);
-      if (vrtc_clock_get (&engine->clock, engine->session_id) < seq)
-        vrtc_clock_set (&engine->clock, engine->session_id, seq);
+      clock_raise (engine, engine->session_id, seq);
     }
 
   journal_append (engine, entry);
@@ -2821,7 +2915,7 @@ vrtc_engine_write_snapshot (VrtcEngine *engine,
       write_node_stamps (engine, node, out);
     }
   g_string_append (out, "},\"vectorClock\":");
-  vrtc_clock_write_json (&engine->clock, out);
+  vrtc_clock_write_json (engine_clock (engine), out);
   g_string_append_c (out, '}');
 }
 
@@ -3078,12 +3172,12 @@ load_snapshot (VrtcEngine      *engine,
 
   if (clock != NULL)
     for (guint i = 0; i < clock->len; i++)
-      vrtc_clock_set (&engine->clock, clock->u.members[i].key,
+      clock_raise (engine, clock->u.members[i].key,
                       (guint64) number_or (&clock->u.members[i].value, 0));
   engine->lamport = (gint64) number_or (vrtc_value_object_get (snapshot, "lamportTime"), 0);
-  engine->next_seq = MAX (engine->next_seq, vrtc_clock_get (&engine->clock, engine->session_id) + 1);
+  engine->next_seq = MAX (engine->next_seq, clock_get (engine, engine->session_id) + 1);
   engine->base_lamport = engine->lamport;
-  vrtc_clock_copy (&engine->base_clock, &engine->clock);
+  vrtc_clock_copy (&engine->base_clock, engine_clock (engine));
 
   {
     /* refreshing may create parents that have no insert yet: not while iterating */
@@ -3118,6 +3212,8 @@ engine_init_state (VrtcEngine *engine)
   engine->root->live = TRUE;
   engine->root->tag = "Scene";
   engine->root->name = "Root";
+  engine->clock_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  engine->clock_stale = FALSE;
   engine->lamport = 0;
   engine->base_lamport = 0;
   engine->next_seq = 1;
@@ -3139,6 +3235,7 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);
   vrtc_clock_clear (&engine->clock);
+  g_clear_pointer (&engine->clock_counts, g_hash_table_unref);
   vrtc_clock_clear (&engine->base_clock);
   g_clear_pointer (&engine->snapshot_json, g_free);
 }
@@ -3209,7 +3306,9 @@ vrtc_engine_get_lamport (VrtcEngine *engine)
 const VrtcClock *
 vrtc_engine_get_clock (VrtcEngine *engine)
 {
-  if (engine->view_of != NULL && engine->clock.len == 0 && view_valid (engine))
+  if (engine->view_of == NULL)
+    return engine_clock (engine);
+  if (engine->clock.len == 0 && view_valid (engine))
     for (guint i = 0; i <= engine->view_at; i++)
       vrtc_clock_merge (&engine->clock,
                         &((VrtcEntry *) g_ptr_array_index (engine->view_of->entries, i))->msg->clock);
@@ -3354,9 +3453,9 @@ clone_bases (VrtcEngine *src,
         g_ptr_array_add (touched, copy);
     }
   dst->lamport = dst->base_lamport = src->base_lamport;
-  vrtc_clock_copy (&dst->clock, &src->base_clock);
+  clock_merge (dst, &src->base_clock);
   vrtc_clock_copy (&dst->base_clock, &src->base_clock);
-  dst->next_seq = MAX (dst->next_seq, vrtc_clock_get (&dst->clock, dst->session_id) + 1);
+  dst->next_seq = MAX (dst->next_seq, clock_get (dst, dst->session_id) + 1);
   g_ptr_array_sort (touched, compare_base_first);
   for (guint i = 0; i < touched->len; i++)
     node_refresh (dst, g_ptr_array_index (touched, i));
