@@ -1025,9 +1025,9 @@ causality_clear (Causality *causality)
 }
 
 static void
-causality_init (Causality            *causality,
-                InspectorPropertyRow *self,
-                JsonArray            *items)
+causality_init (Causality  *causality,
+                VrtcStore  *store,
+                JsonArray  *items)
 {
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GListModel *journal;
@@ -1057,11 +1057,11 @@ causality_init (Causality            *causality,
         }
     }
 
-  if (self->store == NULL || causality->winner_id == NULL)
+  if (store == NULL || causality->winner_id == NULL)
     return;
 
   /* Recent messages are the likely ones: look from the end, stop when all are found. */
-  journal = vrtc_store_get_journal (self->store);
+  journal = vrtc_store_get_journal (store);
   for (guint i = g_list_model_get_n_items (journal); i > 0 && g_hash_table_size (wanted) > 0; i--)
     {
       g_autoptr(VrtcJournalEntry) entry = g_list_model_get_item (journal, i - 1);
@@ -1314,7 +1314,7 @@ build_provenance_content (InspectorPropertyRow *self)
   gtk_box_append (GTK_BOX (box), make_label (heading, "heading", FALSE));
 
   if (items != NULL)
-    causality_init (&causality, self, items);
+    causality_init (&causality, self->store, items);
 
   for (guint i = 0; i < n; i++)
     {
@@ -1407,12 +1407,127 @@ build_provenance_content (InspectorPropertyRow *self)
   return box;
 }
 
+/*
+ * Provenance → timeline. The row only names the property ("KEY\nPATH") to the window's
+ * win.show-in-timeline action, which finds the messages with
+ * inspector_property_row_find_provenance_messages(); without that action (a row outside the
+ * window) the button is insensitive.
+ */
+
+static void
+on_timeline_button_clicked (GtkButton  *button,
+                            GtkPopover *popover)
+{
+  gtk_popover_popdown (popover);
+}
+
+static gboolean
+has_winning_message (VrtcProperty *property)
+{
+  g_autofree char *json = vrtc_property_get_provenance_json (property);
+  g_autoptr(JsonNode) root = json ? json_from_string (json, NULL) : NULL;
+  JsonArray *items = root && JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root) : NULL;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonNode *id = json_object_get_member (item, "messageId");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (item, "role", ""),
+                     "winner") == 0)
+        return id != NULL && JSON_NODE_HOLDS_VALUE (id);
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+build_timeline_button (InspectorPropertyRow *self,
+                       GtkPopover           *popover)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Show in _Timeline"));
+  g_autofree char *target = NULL;
+
+  target = g_strdup_printf ("%s\n%s", vrtc_node_get_key (vrtc_property_get_node (self->property)),
+                            vrtc_property_get_path (self->property));
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_set_tooltip_text (button, _("Select the message that wrote this value in the "
+                                         "journal, and mark the writes that lost to it"));
+  gtk_widget_add_css_class (button, "timeline-button");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-in-timeline");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_timeline_button_clicked),
+                           popover, G_CONNECT_AFTER);
+
+  /* A value from the snapshot, or a pending edit, has no message to show. */
+  gtk_widget_set_visible (button, has_winning_message (self->property));
+
+  return button;
+}
+
+/**
+ * inspector_property_row_find_provenance_messages:
+ * @store: (nullable): the store @property belongs to, for the messages' clocks
+ * @property: a property
+ * @winner_id: (out) (optional) (transfer full) (nullable): the message of the winning write
+ * @lost_ids: (out) (optional) (transfer full) (array zero-terminated=1): the messages of the
+ *   concurrent writes that lost to it, as the provenance popover counts them (writes the
+ *   winner had already seen were overwritten, not lost, and are left out)
+ *
+ * Returns: whether a winning write is known (not folded into the snapshot)
+ */
+gboolean
+inspector_property_row_find_provenance_messages (VrtcStore     *store,
+                                                 VrtcProperty  *property,
+                                                 char         **winner_id,
+                                                 char        ***lost_ids)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GStrvBuilder) lost = g_strv_builder_new ();
+  JsonArray *items;
+  Causality causality = { 0 };
+  gboolean found;
+
+  g_return_val_if_fail (store == NULL || VRTC_IS_STORE (store), FALSE);
+  g_return_val_if_fail (VRTC_IS_PROPERTY (property), FALSE);
+
+  json = vrtc_property_get_provenance_json (property);
+  root = json ? json_from_string (json, NULL) : NULL;
+  items = root && JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root) : NULL;
+
+  if (items != NULL)
+    {
+      causality_init (&causality, store, items);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          const char *role = json_object_get_string_member_with_default (item, "role", "");
+          JsonNode *id = json_object_get_member (item, "messageId");
+
+          if (g_str_equal (role, "lost") && id != NULL && JSON_NODE_HOLDS_VALUE (id) &&
+              causality_is_concurrent (&causality, item))
+            g_strv_builder_add (lost, json_node_get_string (id));
+        }
+    }
+
+  found = causality.winner_id != NULL;
+  if (winner_id != NULL)
+    *winner_id = g_steal_pointer (&causality.winner_id);
+  if (lost_ids != NULL)
+    *lost_ids = g_strv_builder_end (lost);
+  causality_clear (&causality);
+
+  return found;
+}
+
 static void
 create_provenance_popup (GtkMenuButton *button,
                          gpointer       data)
 {
   InspectorPropertyRow *self = data;
   GtkPopover *popover = gtk_menu_button_get_popover (button);
+  GtkWidget *content;
 
   if (self->property == NULL)
     return;
@@ -1425,7 +1540,9 @@ create_provenance_popup (GtkMenuButton *button,
     }
 
   /* Built fresh on each opening: provenance changes with every message. */
-  gtk_popover_set_child (popover, build_provenance_content (self));
+  content = build_provenance_content (self);
+  gtk_box_append (GTK_BOX (content), build_timeline_button (self, popover));
+  gtk_popover_set_child (popover, content);
 }
 
 /* Style */

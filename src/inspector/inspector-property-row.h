@@ -27,4 +27,9 @@ GtkWidget    *inspector_property_row_get_component    (InspectorPropertyRow *sel
 GtkWidget    *inspector_property_row_get_drag_handle  (InspectorPropertyRow *self,
                                                        guint                 index);
 
+gboolean      inspector_property_row_find_provenance_messages (VrtcStore     *store,
+                                                               VrtcProperty  *property,
+                                                               char         **winner_id,
+                                                               char        ***lost_ids);
+
 G_END_DECLS

@@ -350,39 +350,74 @@ on_tree_items_changed (GListModel         *model,
 static void expand_keys (InspectorSceneTree *self,
                          GHashTable         *keys);
 
+/* The keys of the rows expanded in the current model; with @seen, also those of the first
+ * two levels, which auto-expansion must not open again. */
 static void
-rebuild_tree (InspectorSceneTree *self)
+remember_expansion (InspectorSceneTree *self,
+                    GHashTable         *expanded,
+                    GHashTable         *seen)
 {
-  g_autoptr(GtkTreeListModel) old = g_steal_pointer (&self->tree_model);
-  g_autoptr(GHashTable) expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = self->tree_model ? g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree_model, i);
+      VrtcNode *node = row_node (row);
+
+      if (node == NULL)
+        continue;
+      if (gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (expanded, g_strdup (vrtc_node_get_key (node)));
+      if (seen != NULL && gtk_tree_list_row_get_depth (row) <= 1)
+        g_hash_table_add (seen, g_strdup (vrtc_node_get_key (node)));
+    }
+}
+
+/* A new tree model over the roots, expanded as @expanded says (as the old model was, when
+ * NULL), then shown in place of the old one: the list sees one change, not one per row
+ * expanded. */
+static void
+rebuild_tree_expanded (InspectorSceneTree *self,
+                       GHashTable         *expanded)
+{
+  g_autoptr(GHashTable) kept = NULL;
+  g_autoptr(GtkTreeListModel) old = NULL;
 
   /* Rows keep their expanded state across a rebuild (showing removed nodes, say). */
-  if (old != NULL)
+  if (expanded == NULL)
     {
-      g_signal_handlers_disconnect_by_data (old, self);
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (old)); i++)
-        {
-          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (old, i);
-          VrtcNode *node = row_node (row);
-
-          if (node != NULL && gtk_tree_list_row_get_expanded (row))
-            g_hash_table_add (expanded, g_strdup (vrtc_node_get_key (node)));
-        }
+      kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      remember_expansion (self, kept, NULL);
+      expanded = kept;
     }
+
+  /* Still shown until the new model replaces it. */
+  old = g_steal_pointer (&self->tree_model);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
 
   g_object_ref (self->roots);
   self->tree_model = gtk_tree_list_model_new (G_LIST_MODEL (self->roots), FALSE, FALSE,
                                               create_children_model, self, NULL);
-  g_signal_connect (self->tree_model, "items-changed", G_CALLBACK (on_tree_items_changed), self);
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->tree_model));
 
   /* Expand now, so the first frame already shows the scene. */
   g_clear_handle_id (&self->auto_expand_id, g_source_remove);
   auto_expand_cb (self);
   expand_keys (self, expanded);
+  /* Top-level rows new in this store, under a root expanded only now. */
+  auto_expand_cb (self);
+
+  g_signal_connect (self->tree_model, "items-changed", G_CALLBACK (on_tree_items_changed), self);
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->tree_model));
 
   if (self->needle != NULL)
     schedule_research (self);
+}
+
+static void
+rebuild_tree (InspectorSceneTree *self)
+{
+  rebuild_tree_expanded (self, NULL);
 }
 
 /* Finding rows */
@@ -565,6 +600,16 @@ tree_row_update_leaf (TreeRow *row)
     gtk_widget_remove_css_class (row->expander, "leaf");
 }
 
+/* Setting a tooltip asks the display where the pointer is, a round trip to the X server
+ * even when nothing changes: rows are bound by the hundred while scrubbing history. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static void
 tree_row_update (TreeRow *row)
 {
@@ -586,14 +631,13 @@ tree_row_update (TreeRow *row)
     {
       gtk_widget_remove_css_class (row->content, "dim-label");
       gtk_widget_remove_css_class (row->content, "removed");
-      gtk_widget_set_tooltip_text (row->content, NULL);
+      set_tooltip (row->content, NULL);
     }
   else
     {
       gtk_widget_add_css_class (row->content, "dim-label");
       gtk_widget_add_css_class (row->content, live ? "hidden" : "removed");
-      gtk_widget_set_tooltip_text (row->content, live ? _("Hidden: an ancestor is removed")
-                                                       : _("Removed"));
+      set_tooltip (row->content, live ? _("Hidden: an ancestor is removed") : _("Removed"));
     }
 
   if (live)
@@ -1611,11 +1655,22 @@ void
 inspector_scene_tree_set_store (InspectorSceneTree *self,
                                 VrtcStore          *store)
 {
+  g_autoptr(GHashTable) expanded = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
   g_return_if_fail (INSPECTOR_IS_SCENE_TREE (self));
   g_return_if_fail (store == NULL || VRTC_IS_STORE (store));
 
   if (self->store == store)
     return;
+
+  /* The same keys in another store (a history view, say) open the same way: expanded rows
+   * stay expanded, and top-level rows already seen are not opened again. */
+  expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  remember_expansion (self, expanded, seen);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -1628,7 +1683,13 @@ inspector_scene_tree_set_store (InspectorSceneTree *self,
   g_clear_handle_id (&self->reselect_id, g_source_remove);
   self->next_child = 0;
 
-  g_list_store_remove_all (self->roots);
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (self->auto_expanded, g_strdup (key));
+
+  /* New roots for the new model: the old model, still shown, keeps its own. */
+  g_object_unref (self->roots);
+  self->roots = g_list_store_new (VRTC_TYPE_NODE);
   if (store != NULL)
     {
       g_signal_connect_object (store, "node-changed", G_CALLBACK (on_node_changed), self, 0);
@@ -1639,7 +1700,7 @@ inspector_scene_tree_set_store (InspectorSceneTree *self,
       g_list_store_append (self->roots, vrtc_store_get_root (store));
     }
 
-  rebuild_tree (self);
+  rebuild_tree_expanded (self, expanded);
   set_selected_node (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

@@ -1095,7 +1095,7 @@ inspector_session_get_peers (InspectorSession *self)
  * @self: a session
  *
  * Returns: (transfer full): the connection state in a word or three: "Connected",
- *   "Reconnecting in 4 s", "Offline"
+ *   "Reconnecting in 4 s", "Offline", or "Local" when it is not bound to a room
  */
 char *
 inspector_session_dup_status_text (InspectorSession *self)
@@ -1106,7 +1106,7 @@ inspector_session_dup_status_text (InspectorSession *self)
     return g_strdup (_("Connecting…"));
 
   if (self->client == NULL)
-    return g_strdup (_("Offline"));
+    return g_strdup (_("Local"));  /* not connected to anything: nothing is offline */
 
   switch (self->status)
     {

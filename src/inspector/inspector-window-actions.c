@@ -34,10 +34,16 @@ _inspector_window_actions_update (InspectorWindow *self)
   InspectorSessionKind kind = self->session ? inspector_session_get_kind (self->session)
                                             : INSPECTOR_SESSION_LOCAL;
 
+  gboolean live = self->view_mode == INSPECTOR_VIEW_LIVE;
+
+  /* The past is read-only: undo and redo wait until the window is back to live. */
   gtk_widget_action_set_enabled (widget, "win.undo",
-                                 store && vrtc_store_get_can_undo (store));
+                                 live && store && vrtc_store_get_can_undo (store));
   gtk_widget_action_set_enabled (widget, "win.redo",
-                                 store && vrtc_store_get_can_redo (store));
+                                 live && store && vrtc_store_get_can_redo (store));
+  gtk_widget_action_set_enabled (widget, "win.back-to-live", !live);
+  gtk_widget_action_set_enabled (widget, "win.diff", !live);
+  gtk_widget_action_set_enabled (widget, "win.show-in-timeline", store != NULL);
   gtk_widget_action_set_enabled (widget, "win.save-as", store != NULL);
   gtk_widget_action_set_enabled (widget, "win.host",
                                  self->session == NULL || kind != INSPECTOR_SESSION_HOST);
@@ -52,12 +58,12 @@ _inspector_window_set_show_journal (InspectorWindow *self,
   int height;
 
   show_journal = !!show_journal;
-  gtk_widget_set_visible (GTK_WIDGET (self->journal_page), show_journal);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline), show_journal);
 
   /* Collapsed, the pane keeps only its bar: the paned clamps the position to its end. */
   height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
   if (show_journal)
-    gtk_paned_set_position (self->main_paned, height > 0 ? height * 3 / 5 : 400);
+    gtk_paned_set_position (self->main_paned, height > 0 ? height * 9 / 20 : 320);
   else
     gtk_paned_set_position (self->main_paned, G_MAXINT);
 
@@ -361,6 +367,54 @@ find_action (GtkWidget  *widget,
   inspector_scene_tree_start_search (self->scene_tree);
 }
 
+static void
+back_to_live_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  _inspector_window_back_to_live (INSPECTOR_WINDOW (widget));
+}
+
+static void
+diff_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  InspectorWindow *self = INSPECTOR_WINDOW (widget);
+
+  switch (self->view_mode)
+    {
+    case INSPECTOR_VIEW_HISTORY:
+      _inspector_window_show_diff (self, self->history_position, -1);
+      break;
+
+    case INSPECTOR_VIEW_SNAPSHOT:
+      _inspector_window_show_diff (self, INSPECTOR_POSITION_SNAPSHOT, -1);
+      break;
+
+    case INSPECTOR_VIEW_LIVE:
+    default:
+      break;
+    }
+}
+
+/* The parameter is "KEY\nPATH": property rows name the value, the window finds its messages. */
+static void
+show_in_timeline_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  const char *target = g_variant_get_string (param, NULL);
+  const char *newline = strchr (target, '\n');
+  g_autofree char *key = NULL;
+
+  if (newline == NULL)
+    return;
+
+  key = g_strndup (target, newline - target);
+  _inspector_window_show_in_timeline (INSPECTOR_WINDOW (widget), key, newline + 1);
+}
+
 void
 _inspector_window_class_actions_init (InspectorWindowClass *klass)
 {
@@ -375,6 +429,10 @@ _inspector_window_class_actions_init (InspectorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.host", NULL, host_action);
   gtk_widget_class_install_action (widget_class, "win.copy-url", NULL, copy_url_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.back-to-live", NULL, back_to_live_action);
+  gtk_widget_class_install_action (widget_class, "win.diff", NULL, diff_action);
+  gtk_widget_class_install_action (widget_class, "win.show-in-timeline", "s",
+                                   show_in_timeline_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-removed", "show-removed");
   gtk_widget_class_install_property_action (widget_class, "win.show-journal", "show-journal");
 
@@ -408,4 +466,9 @@ _inspector_window_class_actions_init (InspectorWindowClass *klass)
                                        "win.show-removed", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK,
                                        "win.show-journal", NULL);
+  /* Only while history is shown: otherwise Escape goes on to whatever else uses it. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "win.back-to-live", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "win.diff", NULL);
 }

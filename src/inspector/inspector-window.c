@@ -21,6 +21,9 @@ static const char * const status_classes[] = {
   "connected", "connecting", "reconnecting", "offline",
 };
 
+static void update_history_banner (InspectorWindow *self);
+static void capture_snapshot      (InspectorWindow *self);
+
 /* Header bar and status */
 
 static void
@@ -180,7 +183,6 @@ update_journal (InspectorWindow *self)
   guint length = store ? vrtc_store_get_journal_length (store) : 0;
   guint offset = store ? vrtc_store_get_journal_offset (store) : 0;
   g_autofree char *text = NULL;
-  g_autofree char *title = NULL;
 
   text = g_strdup_printf (ngettext ("%u message", "%u messages", length), length);
   if (offset > 0)
@@ -196,12 +198,11 @@ update_journal (InspectorWindow *self)
     }
   gtk_label_set_label (self->journal_label, text);
 
-  title = g_strdup_printf (ngettext ("%u Message", "%u Messages", length), length);
-  adw_status_page_set_title (self->journal_page, title);
-  adw_status_page_set_description (self->journal_page,
-                                   _("Every message this session holds, in the order it "
-                                     "arrived. Undo from the header bar, or save them as "
-                                     "JSON lines from the main menu."));
+  capture_snapshot (self);
+
+  /* The journal grows while history is shown: "position 12 of N" follows. */
+  if (self->view_mode == INSPECTOR_VIEW_HISTORY)
+    update_history_banner (self);
 }
 
 static void
@@ -242,6 +243,565 @@ static void
 on_store_changed (InspectorWindow *self)
 {
   _inspector_window_actions_update (self);
+}
+
+/* History: the tree and the property editor show a read-only state of the past (a history
+ * view of the live store, or the snapshot) while the live store keeps receiving. */
+
+VrtcStore *
+_inspector_window_get_live_store (InspectorWindow *self)
+{
+  return self->session ? inspector_session_get_store (self->session) : NULL;
+}
+
+VrtcStore *
+_inspector_window_get_shown_store (InspectorWindow *self)
+{
+  switch (self->view_mode)
+    {
+    case INSPECTOR_VIEW_HISTORY:
+      return self->history_store;
+
+    case INSPECTOR_VIEW_SNAPSHOT:
+      return self->snapshot_store;
+
+    case INSPECTOR_VIEW_LIVE:
+    default:
+      return _inspector_window_get_live_store (self);
+    }
+}
+
+static char *
+format_time (double ms)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local ((gint64) (ms / 1000.0));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (time == NULL)
+    return g_strdup ("?");
+
+  if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
+    /* Translators: the time of a message today, see g_date_time_format() */
+    return g_date_time_format (time, _("%H:%M:%S"));
+
+  /* Translators: the date and time of an older message, see g_date_time_format() */
+  return g_date_time_format (time, _("%Y-%m-%d %H:%M:%S"));
+}
+
+static void
+update_history_banner (InspectorWindow *self)
+{
+  VrtcStore *live = _inspector_window_get_live_store (self);
+  g_autofree char *text = NULL;
+
+  switch (self->view_mode)
+    {
+    case INSPECTOR_VIEW_HISTORY:
+      {
+        /* Numbered as the timeline numbers them: from 1, counting what was compacted. */
+        guint offset = vrtc_store_get_journal_offset (live);
+        guint length = vrtc_store_get_journal_length (live);
+        g_autoptr(VrtcJournalEntry) entry = NULL;
+        g_autofree char *when = NULL;
+
+        entry = g_list_model_get_item (vrtc_store_get_journal (live), self->history_position);
+        when = entry ? format_time (vrtc_journal_entry_get_timestamp (entry)) : g_strdup ("?");
+        /* Translators: "Viewing the state at position 123 of 4,567 (12:03:04) — read only" */
+        text = g_strdup_printf (_("Viewing the state at position %'u of %'u (%s) — read only"),
+                                offset + self->history_position + 1, offset + length, when);
+      }
+      break;
+
+    case INSPECTOR_VIEW_SNAPSHOT:
+      /* Translators: the snapshot holds the messages compaction folded together */
+      text = g_strdup_printf (ngettext ("Viewing the snapshot: %'u message folded together "
+                                        "— read only",
+                                        "Viewing the snapshot: %'u messages folded together "
+                                        "— read only", self->snapshot_offset),
+                              self->snapshot_offset);
+      break;
+
+    case INSPECTOR_VIEW_LIVE:
+    default:
+      gtk_revealer_set_reveal_child (self->history_revealer, FALSE);
+      return;
+    }
+
+  gtk_label_set_label (self->history_label, text);
+  gtk_revealer_set_reveal_child (self->history_revealer, TRUE);
+}
+
+/* Points the tree and the editor at @store, keeping the node picked. */
+static void
+show_store (InspectorWindow *self,
+            VrtcStore       *store,
+            gboolean         read_only)
+{
+  g_autofree char *key = g_strdup (self->sticky_key);
+
+  inspector_scene_tree_set_read_only (self->scene_tree, read_only);
+  inspector_property_editor_set_read_only (self->property_editor, read_only);
+
+  if (inspector_scene_tree_get_store (self->scene_tree) == store)
+    return;
+
+  self->rebinding = TRUE;
+  /* The tree first: its selection, and so the editor's node, goes before the store does.
+   * The tree keeps its expanded rows across stores. */
+  inspector_scene_tree_set_store (self->scene_tree, store);
+  inspector_property_editor_set_store (self->property_editor, store);
+  if (store != NULL && key != NULL)
+    inspector_scene_tree_select_key (self->scene_tree, key);
+  self->rebinding = FALSE;
+}
+
+static void
+sync_timeline (InspectorWindow *self,
+               int              position)
+{
+  if (inspector_timeline_get_history_position (self->timeline) == position)
+    return;
+
+  self->syncing_timeline = TRUE;
+  inspector_timeline_set_history_position (self->timeline, position);
+  self->syncing_timeline = FALSE;
+}
+
+static void
+history_changed (InspectorWindow *self)
+{
+  update_history_banner (self);
+  _inspector_window_actions_update (self);
+}
+
+/**
+ * _inspector_window_set_history_position:
+ * @self: a window
+ * @position: a position of the live store's journal model, or -1 for live
+ *
+ * Shows the state right after journal entry @position arrived, read-only; the same position
+ * again costs nothing.
+ */
+void
+_inspector_window_set_history_position (InspectorWindow *self,
+                                        int              position)
+{
+  VrtcStore *live = _inspector_window_get_live_store (self);
+  g_autoptr(VrtcStore) view = NULL;
+  guint length = live ? vrtc_store_get_journal_length (live) : 0;
+
+  if (position < 0 || length == 0)
+    {
+      _inspector_window_back_to_live (self);
+      return;
+    }
+  position = MIN ((guint) position, length - 1);
+
+  sync_timeline (self, position);
+  if (self->view_mode == INSPECTOR_VIEW_HISTORY && self->history_position == position &&
+      self->history_store != NULL)
+    {
+      update_history_banner (self);
+      return;
+    }
+
+  view = vrtc_store_get_state_at (live, position);
+  self->view_mode = INSPECTOR_VIEW_HISTORY;
+  self->history_position = position;
+  g_set_object (&self->history_store, view);
+  show_store (self, view, TRUE);
+  history_changed (self);
+}
+
+/**
+ * _inspector_window_back_to_live:
+ * @self: a window
+ *
+ * Shows the live store again, editable, with its newest values.
+ */
+void
+_inspector_window_back_to_live (InspectorWindow *self)
+{
+  sync_timeline (self, -1);
+  if (self->view_mode == INSPECTOR_VIEW_LIVE &&
+      inspector_scene_tree_get_store (self->scene_tree) ==
+      _inspector_window_get_live_store (self))
+    return;
+
+  self->view_mode = INSPECTOR_VIEW_LIVE;
+  self->history_position = -1;
+  show_store (self, _inspector_window_get_live_store (self), FALSE);
+  g_clear_object (&self->history_store);
+  history_changed (self);
+}
+
+/*
+ * The snapshot is the state compaction folded together. The api reaches history positions
+ * only in the journal left after it, so the folded state is taken when it is the current
+ * one: right after a compaction that left no message behind, the usual case in a room.
+ */
+static void
+capture_snapshot (InspectorWindow *self)
+{
+  VrtcStore *live = _inspector_window_get_live_store (self);
+  guint offset = live ? vrtc_store_get_journal_offset (live) : 0;
+
+  if (offset == 0 || offset == self->folded_offset || vrtc_store_get_journal_length (live) > 0)
+    return;
+
+  g_clear_pointer (&self->folded, vrtc_snapshot_unref);
+  self->folded = vrtc_store_get_snapshot (live);
+  self->folded_offset = offset;
+}
+
+static VrtcStore *
+ensure_snapshot_store (InspectorWindow  *self,
+                       GError          **error)
+{
+  VrtcStore *live = _inspector_window_get_live_store (self);
+  guint offset = live ? vrtc_store_get_journal_offset (live) : 0;
+  g_autoptr(VrtcStore) copy = NULL;
+
+  if (offset == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("Nothing was folded into a snapshot yet: compact the journal "
+                             "first"));
+      return NULL;
+    }
+
+  capture_snapshot (self);
+  if (self->folded == NULL || self->folded_offset != offset)
+    {
+      guint length = vrtc_store_get_journal_length (live);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   ngettext ("The snapshot can be browsed once the message after it is "
+                             "folded too",
+                             "The snapshot can be browsed once the %u messages after it are "
+                             "folded too", length),
+                   length);
+      return NULL;
+    }
+
+  if (self->snapshot_store != NULL && self->snapshot_offset == offset)
+    return self->snapshot_store;
+
+  copy = vrtc_store_new (vrtc_store_get_session_id (live));
+  if (!vrtc_store_init_from_server (copy, self->folded, NULL, 0, error))
+    return NULL;
+
+  g_set_object (&self->snapshot_store, copy);
+  self->snapshot_offset = offset;
+  return self->snapshot_store;
+}
+
+/**
+ * _inspector_window_show_snapshot:
+ * @self: a window
+ *
+ * Shows the snapshot read-only, or says why it cannot.
+ */
+void
+_inspector_window_show_snapshot (InspectorWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  VrtcStore *snapshot = ensure_snapshot_store (self, &error);
+
+  if (snapshot == NULL)
+    {
+      inspector_window_add_toast (self, error->message);
+      return;
+    }
+
+  sync_timeline (self, -1);
+  self->view_mode = INSPECTOR_VIEW_SNAPSHOT;
+  self->history_position = -1;
+  show_store (self, snapshot, TRUE);
+  g_clear_object (&self->history_store);
+  history_changed (self);
+}
+
+static VrtcStore *
+dup_store_at (InspectorWindow  *self,
+              int               position,
+              GError          **error)
+{
+  VrtcStore *live = _inspector_window_get_live_store (self);
+
+  if (live == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No session is open"));
+      return NULL;
+    }
+  if (position == INSPECTOR_POSITION_SNAPSHOT)
+    {
+      VrtcStore *snapshot = ensure_snapshot_store (self, error);
+
+      return snapshot ? g_object_ref (snapshot) : NULL;
+    }
+  if (position < 0)
+    return g_object_ref (live);
+  if ((guint) position >= vrtc_store_get_journal_length (live))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("There is no position %'d in the journal"), position);
+      return NULL;
+    }
+  if (self->view_mode == INSPECTOR_VIEW_HISTORY && self->history_position == position)
+    return g_object_ref (self->history_store);
+
+  return vrtc_store_get_state_at (live, position);
+}
+
+/* Earlier first: the snapshot, then the positions, then live. */
+static gint64
+position_rank (int position)
+{
+  if (position == INSPECTOR_POSITION_SNAPSHOT)
+    return -1;
+  if (position < 0)
+    return G_MAXINT64;
+  return position;
+}
+
+/**
+ * _inspector_window_show_diff:
+ * @self: a window
+ * @from: a history position, -1 for live or %INSPECTOR_POSITION_SNAPSHOT
+ * @to: another
+ *
+ * Compares the two states, the earlier one first, in the side pane.
+ */
+void
+_inspector_window_show_diff (InspectorWindow *self,
+                             int              from,
+                             int              to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VrtcStore) a = NULL;
+  g_autoptr(VrtcStore) b = NULL;
+  g_autoptr(InspectorDiff) diff = NULL;
+  guint offset;
+
+  if (position_rank (from) > position_rank (to))
+    {
+      int swap = from;
+
+      from = to;
+      to = swap;
+    }
+
+  if ((a = dup_store_at (self, from, &error)) == NULL ||
+      (b = dup_store_at (self, to, &error)) == NULL)
+    {
+      inspector_window_add_toast (self, error->message);
+      return;
+    }
+
+  diff = inspector_diff_compute (a, b);
+  offset = vrtc_store_get_journal_offset (_inspector_window_get_live_store (self));
+  inspector_diff_view_set_diff (self->diff_view, diff, from, to, offset);
+  gtk_revealer_set_reveal_child (self->diff_revealer, TRUE);
+}
+
+static void
+close_diff (InspectorWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->diff_revealer, FALSE);
+  /* The diff holds two states: let them go. */
+  inspector_diff_view_set_diff (self->diff_view, NULL, -1, -1, 0);
+}
+
+static gboolean
+unflash_row (gpointer data)
+{
+  gtk_widget_remove_css_class (data, "changed");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_diff_change_activated (InspectorWindow   *self,
+                          InspectorDiffItem *item,
+                          int                position,
+                          InspectorDiffView *view)
+{
+  const char *key = inspector_diff_item_get_key (item);
+  VrtcNode *selected;
+
+  /* Picked first, so that the new state opens on it. */
+  g_free (self->sticky_key);
+  self->sticky_key = g_strdup (key);
+
+  if (position == INSPECTOR_POSITION_SNAPSHOT)
+    _inspector_window_show_snapshot (self);
+  else
+    _inspector_window_set_history_position (self, position);
+
+  selected = inspector_scene_tree_get_selected_node (self->scene_tree);
+  if ((selected == NULL || g_strcmp0 (vrtc_node_get_key (selected), key) != 0) &&
+      !inspector_scene_tree_select_key (self->scene_tree, key))
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (_("“%s” is not in the scene in this state"), key);
+      inspector_window_add_toast (self, text);
+      return;
+    }
+
+  if (inspector_diff_item_get_kind (item) == INSPECTOR_DIFF_PROPERTY_CHANGED)
+    {
+      InspectorPropertyRow *row =
+        inspector_property_editor_get_row (self->property_editor,
+                                           inspector_diff_item_get_path (item));
+
+      if (row != NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (row), "changed");
+          g_timeout_add_full (G_PRIORITY_DEFAULT, 1500, unflash_row, g_object_ref (row),
+                              g_object_unref);
+        }
+    }
+}
+
+static void
+on_diff_requested (InspectorWindow   *self,
+                   int                from,
+                   int                to,
+                   InspectorTimeline *timeline)
+{
+  _inspector_window_show_diff (self, from, to);
+}
+
+static void
+on_timeline_position (InspectorWindow *self)
+{
+  if (self->syncing_timeline)
+    return;
+
+  _inspector_window_set_history_position (self,
+                                          inspector_timeline_get_history_position (self->timeline));
+}
+
+static void
+on_timeline_node_activated (InspectorWindow   *self,
+                            const char        *key,
+                            InspectorTimeline *timeline)
+{
+  g_free (self->sticky_key);
+  self->sticky_key = g_strdup (key);
+  if (!inspector_scene_tree_select_key (self->scene_tree, key))
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (_("“%s” is not in the scene in this state"), key);
+      inspector_window_add_toast (self, text);
+    }
+}
+
+static void
+on_timeline_message (InspectorWindow   *self,
+                     const char        *text,
+                     InspectorTimeline *timeline)
+{
+  inspector_window_add_toast (self, text);
+}
+
+static void
+on_selected_node (InspectorWindow *self)
+{
+  VrtcNode *node = inspector_scene_tree_get_selected_node (self->scene_tree);
+
+  /* Only the user's picks: a state without the node keeps the wish for the next one. */
+  if (self->rebinding || node == NULL)
+    return;
+
+  g_free (self->sticky_key);
+  self->sticky_key = g_strdup (vrtc_node_get_key (node));
+}
+
+static VrtcProperty *
+find_property (VrtcNode   *node,
+               const char *path)
+{
+  GListModel *model = vrtc_node_get_properties (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VrtcProperty) property = g_list_model_get_item (model, i);
+
+      /* The node's model keeps the property alive. */
+      if (g_strcmp0 (vrtc_property_get_path (property), path) == 0)
+        return property;
+    }
+
+  return NULL;
+}
+
+/**
+ * _inspector_window_show_in_timeline:
+ * @self: a window
+ * @key: a node key
+ * @path: one of its property paths
+ *
+ * Opens the journal on the message that wrote the value shown, and marks the concurrent
+ * writes that lost to it.
+ */
+void
+_inspector_window_show_in_timeline (InspectorWindow *self,
+                                    const char      *key,
+                                    const char      *path)
+{
+  VrtcStore *store = _inspector_window_get_shown_store (self);
+  VrtcNode *node = store ? vrtc_store_get_node (store, key) : NULL;
+  VrtcProperty *property = node ? find_property (node, path) : NULL;
+  g_autofree char *winner = NULL;
+  g_auto(GStrv) lost = NULL;
+
+  if (property == NULL)
+    {
+      /* Translators: a node key and a property path */
+      g_autofree char *text = g_strdup_printf (_("%s has no property “%s” here"), key, path);
+
+      inspector_window_add_toast (self, text);
+      return;
+    }
+
+  if (!inspector_property_row_find_provenance_messages (store, property, &winner, &lost))
+    {
+      inspector_window_add_toast (self, _("The write behind this value was folded into the "
+                                          "snapshot: no message is left to show"));
+      return;
+    }
+
+  if (!self->show_journal)
+    _inspector_window_set_show_journal (self, TRUE);
+
+  if (!inspector_timeline_select_message (self->timeline, winner))
+    {
+      g_autofree char *text = g_strdup_printf (_("Message %s is not in the journal"), winner);
+
+      inspector_window_add_toast (self, text);
+    }
+  inspector_timeline_mark_messages (self->timeline, (const char * const *) lost, "lost");
+}
+
+static void
+reset_history (InspectorWindow *self)
+{
+  self->view_mode = INSPECTOR_VIEW_LIVE;
+  self->history_position = -1;
+  g_clear_object (&self->history_store);
+  g_clear_object (&self->snapshot_store);
+  self->snapshot_offset = 0;
+  g_clear_pointer (&self->folded, vrtc_snapshot_unref);
+  self->folded_offset = 0;
+  g_clear_pointer (&self->sticky_key, g_free);
+  inspector_scene_tree_set_read_only (self->scene_tree, FALSE);
+  inspector_property_editor_set_read_only (self->property_editor, FALSE);
+  close_diff (self);
+  update_history_banner (self);
 }
 
 /* Opening */
@@ -365,6 +925,10 @@ inspector_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INSPECTOR_TYPE_WINDOW);
 
+  g_clear_object (&self->history_store);
+  g_clear_object (&self->snapshot_store);
+  g_clear_pointer (&self->folded, vrtc_snapshot_unref);
+  g_clear_pointer (&self->sticky_key, g_free);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -455,6 +1019,8 @@ inspector_window_class_init (InspectorWindowClass *klass)
 
   g_type_ensure (INSPECTOR_TYPE_SCENE_TREE);
   g_type_ensure (INSPECTOR_TYPE_PROPERTY_EDITOR);
+  g_type_ensure (INSPECTOR_TYPE_TIMELINE);
+  g_type_ensure (INSPECTOR_TYPE_DIFF_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/vrtc/Inspector/inspector-window.ui");
@@ -484,7 +1050,12 @@ inspector_window_class_init (InspectorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InspectorWindow, property_editor);
   gtk_widget_class_bind_template_child (widget_class, InspectorWindow, journal_pane);
   gtk_widget_class_bind_template_child (widget_class, InspectorWindow, journal_label);
-  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, journal_page);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, history_label);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, live_button);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, diff_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InspectorWindow, diff_view);
 
   _inspector_window_class_actions_init (klass);
 }
@@ -501,6 +1072,25 @@ inspector_window_init (InspectorWindow *self)
 
   g_object_bind_property (self->scene_tree, "selected-node",
                           self->property_editor, "node", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->scene_tree, "notify::selected-node",
+                           G_CALLBACK (on_selected_node), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "change-activated",
+                           G_CALLBACK (on_diff_change_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "close",
+                           G_CALLBACK (close_diff), self, G_CONNECT_SWAPPED);
+  self->view_mode = INSPECTOR_VIEW_LIVE;
+  self->history_position = -1;
+  g_signal_connect_object (self->timeline, "notify::history-position",
+                           G_CALLBACK (on_timeline_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "node-activated",
+                           G_CALLBACK (on_timeline_node_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "open-snapshot",
+                           G_CALLBACK (_inspector_window_show_snapshot), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "diff-requested",
+                           G_CALLBACK (on_diff_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "message",
+                           G_CALLBACK (on_timeline_message), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self, "show-removed", self->scene_tree, "show-removed",
                           G_BINDING_SYNC_CREATE);
   if (self->settings != NULL)
@@ -533,7 +1123,7 @@ inspector_window_init (InspectorWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  /* The bottom pane waits for the journal timeline: collapsed to its bar for now. */
+  /* The journal pane starts collapsed to its bar; Ctrl+J opens the timeline. */
   _inspector_window_set_show_journal (self, FALSE);
 
   update_titles (self);
@@ -594,6 +1184,10 @@ inspector_window_set_session (InspectorWindow  *self,
   if (session == self->session)
     return;
 
+  /* History belongs to the store it was taken from. */
+  reset_history (self);
+  sync_timeline (self, -1);
+
   g_set_object (&self->session, session);
   store = session ? inspector_session_get_store (session) : NULL;
 
@@ -603,6 +1197,7 @@ inspector_window_set_session (InspectorWindow  *self,
   /* The tree first: its selection, and so the editor's node, goes before the store does. */
   inspector_scene_tree_set_store (self->scene_tree, store);
   g_object_set (self->property_editor, "store", store, NULL);
+  inspector_timeline_set_store (self->timeline, store);
 
   /* The sample opens on a node with something of every kind to edit, not on a blank pane. */
   if (session != NULL && inspector_session_get_kind (session) == INSPECTOR_SESSION_LOCAL)

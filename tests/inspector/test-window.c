@@ -168,7 +168,7 @@ test_local_session (void)
 
   g_assert_cmpint (inspector_session_get_kind (session), ==, INSPECTOR_SESSION_LOCAL);
   g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, "Local session");
-  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Offline");
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Local");
 
   /* the tree shows the scene, and selecting a row shows the node in the editor */
   WAIT_UNTIL (g_list_model_get_n_items (inspector_scene_tree_get_model (window->scene_tree)) > 0);
@@ -190,9 +190,10 @@ test_local_session (void)
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->redo_button)));
 
   /* the journal pane starts collapsed and the action opens it */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->journal_page)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->timeline)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-journal", NULL));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->journal_page)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->timeline)));
+  g_assert_true (inspector_timeline_get_store (window->timeline) == window_store (window));
   g_assert_true (window->show_journal);
 
   close_window (window);
@@ -576,7 +577,7 @@ test_unreachable_server (void)
 
   /* the local session is one action away */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-local", NULL));
-  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Offline");
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Local");
 
   close_window (window);
 }
