@@ -17,6 +17,8 @@ int      vrtc_tool_replay        (int    argc,
                                   char **argv);
 int      vrtc_tool_fuzz          (int    argc,
                                   char **argv);
+int      vrtc_tool_bench         (int    argc,
+                                  char **argv);
 int      vrtc_tool_watch         (int    argc,
                                   char **argv);
 

@@ -17,6 +17,7 @@ typedef struct {
 static const VrtcToolCommand commands[] = {
   { "replay", vrtc_tool_replay, N_("Replay journals and print the resulting scene graph") },
   { "fuzz", vrtc_tool_fuzz, N_("Check that replicas converge on random concurrent schedules") },
+  { "bench", vrtc_tool_bench, N_("Run the performance workloads and print a table") },
   { "watch", vrtc_tool_watch, N_("Join a relay’s room read-only and print what it sends") },
 };
 
