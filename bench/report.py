@@ -96,14 +96,14 @@ def main(argv):
             head.append(f"{name} not installed")
         elif impl in versions:
             head.append(f"{name} {versions[impl]}")
-    loads = [machine.get("loadavg_start")]
-    loads += [r.get("loadavg_end") for r in ours if r.get("metric") == "loadavg"]
-    loads += [pmachine.get("loadavg_start")]
-    loads += [r.get("loadavg_end") for r in peers if r.get("metric") == "loadavg"]
-    loads = [x for x in loads if x]
-    if loads:
-        head.append("load average (1/5/15 min) at the start and end of vrtc's and the peers' runs: "
-                    + " → ".join(loads))
+    def span(start, rows):
+        end = next((r.get("loadavg_end") for r in rows if r.get("metric") == "loadavg"), None)
+        return f"{start or '?'} → {end or '?'}"
+    if machine.get("loadavg_start"):
+        text = f"load average (1, 5, 15 min) during vrtc's run {span(machine.get('loadavg_start'), ours)}"
+        if pmachine.get("loadavg_start"):
+            text += f", during the peers' run {span(pmachine.get('loadavg_start'), peers)}"
+        head.append(text)
     if machine.get("quick"):
         head.append("**--quick sizes: targets not judged**")
     print("; ".join(head) + ".")
@@ -149,7 +149,7 @@ def main(argv):
             ratios[impl] = rr
             text = fmt(pv, unit) + fmt_ratio(rr)
             caveat = p.get("caveat")
-            if p.get("size") and p.get("size") != r.get("size"):
+            if p.get("size") and p.get("size") != r.get("size") and unit != "bool":
                 caveat = f"{name}: size {p['size']}" + (f"; {caveat}" if caveat else "")
             elif caveat:
                 caveat = f"{name}: {caveat}"

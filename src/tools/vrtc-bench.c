@@ -896,48 +896,68 @@ run_w5 (Bench *b)
   guint n = cfg->w5_undos, warm = MAX (n / 10, 5);
   g_autofree double *t_undo = g_new (double, n);
   g_autofree double *t_redo = g_new (double, n);
+  g_autofree double *t_any = g_new (double, n);
   g_autofree char *size = NULL;
-  VrtcEngine *e = build_w1 (cfg->w1_commits, NULL, NULL);
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) cfg->seed + 5);
+  VrtcEngine *e = build_w1 (cfg->w1_commits, msgs, NULL);
   guint journal = vrtc_engine_journal_length (e);
-  double p50, p99, redo50;
+  double ts = BASE_TS + 1e6;
 
   size = size_str ("journal of %u entries", journal + 1);
+
+  /* undo() again and again: each undoes the next older commit (a different message and
+   * register each time), as a user pressing Ctrl+Z repeatedly; then redo() as often */
   for (guint i = 0; i < warm + n; i++)
     {
-      double t0, t1, t2, t3;
-      VrtcMessage *m;
+      double t0 = now_s ();
+      VrtcMessage *m = vrtc_engine_undo (e, ts++);
+      double t1 = now_s ();
 
-      t0 = now_s ();
-      m = vrtc_engine_undo (e, BASE_TS + 1e6 + 2 * i);
-      t1 = now_s ();
-      vrtc_msg_unref (m);
-      t2 = now_s ();
-      m = vrtc_engine_redo (e, BASE_TS + 1e6 + 2 * i + 1);
-      t3 = now_s ();
       vrtc_msg_unref (m);
       if (i >= warm)
-        {
-          t_undo[i - warm] = t1 - t0;
-          t_redo[i - warm] = t3 - t2;
-        }
+        t_undo[i - warm] = t1 - t0;
+    }
+  for (guint i = 0; i < warm + n; i++)
+    {
+      double t0 = now_s ();
+      VrtcMessage *m = vrtc_engine_redo (e, ts++);
+      double t1 = now_s ();
+
+      vrtc_msg_unref (m);
+      if (i < n)
+        t_redo[i] = t1 - t0;
+    }
+  /* the timeline's "undo this message": random messages of the 100,000 */
+  for (guint i = 0; i < n; i++)
+    {
+      VrtcMessage *target = g_ptr_array_index (msgs, 1 + g_rand_int_range (rand, 0, (gint32) msgs->len - 1));
+      double t0 = now_s ();
+      VrtcMessage *m = vrtc_engine_undo_message (e, target->id, FALSE, ts++, NULL);
+      double t1 = now_s ();
+
+      if (m != NULL)
+        vrtc_msg_unref (m);
+      t_any[i] = t1 - t0;
     }
   vrtc_engine_free (e);
-  redo50 = median (t_redo, n);
-  p50 = median (t_undo, n);
-  p99 = quantile (t_undo, n, 0.99);
 
   emit (b, &(Figure) {
     .workload = "W5", .metric = "w5.undo.p50", .label = "one undo(), median",
-    .size = size, .value = 1e6 * p50, .unit = "us", .better = "lower", .n = n,
+    .size = size, .value = 1e6 * quantile (t_undo, n, 0.5), .unit = "us", .better = "lower", .n = n,
     .target_op = TARGET_LE, .target = 50,
-    .note = "undo of the latest commit, then a redo (timed apart) so the next undo has the "
-            "same kind of target; the journal grows by 2 per pair" });
+    .note = "undo() repeated: each undoes the next older own commit; peers: UndoManager.undo()" });
   emit (b, &(Figure) {
     .workload = "W5", .metric = "w5.undo.p99", .label = "one undo(), p99",
-    .size = size, .value = 1e6 * p99, .unit = "us", .better = "lower", .n = n });
+    .size = size, .value = 1e6 * quantile (t_undo, n, 0.99), .unit = "us", .better = "lower", .n = n });
   emit (b, &(Figure) {
     .workload = "W5", .metric = "w5.redo.p50", .label = "one redo(), median",
-    .size = size, .value = 1e6 * redo50, .unit = "us", .better = "lower", .n = n });
+    .size = size, .value = 1e6 * quantile (t_redo, n, 0.5), .unit = "us", .better = "lower", .n = n,
+    .note = "redo() after those undos, as often" });
+  emit (b, &(Figure) {
+    .workload = "W5", .metric = "w5.undo_any.p50", .label = "undo a random message by id, median",
+    .size = size, .value = 1e6 * quantile (t_any, n, 0.5), .unit = "us", .better = "lower", .n = n,
+    .note = "vrtc_engine_undo_message on random messages of W1 (the timeline's context menu)" });
 }
 
 /* ---- W6: history ---- */
