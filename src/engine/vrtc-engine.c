@@ -40,6 +40,13 @@ typedef struct {
   gboolean   undo;
 } MetaRef;
 
+/* An own entry that an undo made undone: redo() takes the one undone most recently. Items go
+ * stale when the entry is redone or undone again; redo_target drops them as it meets them. */
+typedef struct {
+  VrtcStamp  stamp;
+  VrtcEntry *entry;
+} RedoItem;
+
 struct _VrtcEntry {
   VrtcMessage *msg;
   const char  *session;       /* interned in the engine */
@@ -125,6 +132,9 @@ struct _VrtcEngine {
   guint               offset;         /* entries folded into the snapshot */
   GHashTable         *by_id;          /* id -> VrtcEntry */
   GPtrArray          *own;            /* own entries, arrival order */
+  guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
+  guint               undo_skip_hi;
+  GArray             *redo_heap;      /* RedoItem, a max-heap by the undo's stamp (lazy) */
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
@@ -1307,6 +1317,66 @@ meta_compare (gconstpointer a,
   return vrtc_stamp_compare (&((const MetaRef *) a)->stamp, &((const MetaRef *) b)->stamp);
 }
 
+static const MetaRef *
+entry_top_meta (const VrtcEntry *entry)
+{
+  if (entry->metas == NULL || entry->metas->len == 0)
+    return NULL;
+  return &g_array_index (entry->metas, MetaRef, entry->metas->len - 1);
+}
+
+static void
+redo_heap_note (VrtcEngine *engine,
+                VrtcEntry  *entry)
+{
+  GArray *heap = engine->redo_heap;
+  RedoItem item = { entry_top_meta (entry)->stamp, entry };
+  guint i;
+
+  if (!entry->own || entry->pending)
+    return;
+  g_array_append_val (heap, item);
+  for (i = heap->len - 1; i > 0; i = (i - 1) / 2)
+    {
+      RedoItem *child = &g_array_index (heap, RedoItem, i);
+      RedoItem *parent = &g_array_index (heap, RedoItem, (i - 1) / 2);
+      RedoItem tmp;
+
+      if (vrtc_stamp_compare (&child->stamp, &parent->stamp) <= 0)
+        break;
+      tmp = *child;
+      *child = *parent;
+      *parent = tmp;
+    }
+}
+
+static void
+redo_heap_pop (GArray *heap)
+{
+  guint i = 0;
+
+  g_array_index (heap, RedoItem, 0) = g_array_index (heap, RedoItem, heap->len - 1);
+  g_array_set_size (heap, heap->len - 1);
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, top = i;
+      RedoItem tmp;
+
+      if (l < heap->len && vrtc_stamp_compare (&g_array_index (heap, RedoItem, l).stamp,
+                                               &g_array_index (heap, RedoItem, top).stamp) > 0)
+        top = l;
+      if (r < heap->len && vrtc_stamp_compare (&g_array_index (heap, RedoItem, r).stamp,
+                                               &g_array_index (heap, RedoItem, top).stamp) > 0)
+        top = r;
+      if (top == i)
+        break;
+      tmp = g_array_index (heap, RedoItem, i);
+      g_array_index (heap, RedoItem, i) = g_array_index (heap, RedoItem, top);
+      g_array_index (heap, RedoItem, top) = tmp;
+      i = top;
+    }
+}
+
 static void
 entry_update_undone (VrtcEngine *engine,
                      VrtcEntry  *target)
@@ -1322,9 +1392,13 @@ entry_update_undone (VrtcEngine *engine,
       deleted_at = undone ? top->source->msg->timestamp : 0;
     }
   target->deleted_at = deleted_at;
+  if (undone)
+    redo_heap_note (engine, target);
   if (undone == (gboolean) target->undone)
     return;
   target->undone = undone;
+  if (!undone && target->own)
+    engine->undo_skip_lo = engine->undo_skip_hi = 0;
   entry_touch (engine, target);
   emit_entry (engine, target);
 }
@@ -1415,6 +1489,8 @@ entry_apply (VrtcEngine *engine,
 
               entry->undone = top->undo;
               entry->deleted_at = top->undo ? top->source->msg->timestamp : 0;
+              if (entry->undone)
+                redo_heap_note (engine, entry);
             }
         }
       g_hash_table_remove (engine->orphan_metas, entry->msg->id);
@@ -1711,38 +1787,45 @@ vrtc_engine_ack (VrtcEngine *engine,
 static VrtcEntry *
 undo_target (VrtcEngine *engine)
 {
-  for (guint i = engine->own->len; i > 0; i--)
-    {
-      VrtcEntry *entry = g_ptr_array_index (engine->own, i - 1);
+  guint i = engine->own->len;
 
+  /* own[i..len) have all been seen undone or meta: the next call starts below them */
+  while (i > 0)
+    {
+      VrtcEntry *entry;
+
+      if (i == engine->undo_skip_hi && engine->undo_skip_lo < i)
+        {
+          i = engine->undo_skip_lo;
+          continue;
+        }
+      entry = g_ptr_array_index (engine->own, i - 1);
       if (!entry->has_meta_ops && !entry->undone)
-        return entry;
+        break;
+      i--;
     }
-  return NULL;
+  engine->undo_skip_lo = i;
+  engine->undo_skip_hi = engine->own->len;
+  return i > 0 ? g_ptr_array_index (engine->own, i - 1) : NULL;
 }
 
 static VrtcEntry *
 redo_target (VrtcEngine *engine)
 {
-  VrtcEntry *best = NULL;
-  const MetaRef *best_meta = NULL;
+  GArray *heap = engine->redo_heap;
 
   /* the one undone most recently */
-  for (guint i = engine->own->len; i > 0; i--)
+  while (heap->len > 0)
     {
-      VrtcEntry *entry = g_ptr_array_index (engine->own, i - 1);
-      const MetaRef *top;
+      const RedoItem *item = &g_array_index (heap, RedoItem, 0);
+      const MetaRef *top = entry_top_meta (item->entry);
 
-      if (!entry->undone)
-        continue;
-      top = &g_array_index (entry->metas, MetaRef, entry->metas->len - 1);
-      if (best_meta == NULL || vrtc_stamp_compare (&top->stamp, &best_meta->stamp) > 0)
-        {
-          best = entry;
-          best_meta = top;
-        }
+      if (item->entry->undone && top != NULL &&
+          vrtc_stamp_compare (&top->stamp, &item->stamp) == 0)
+        return item->entry;
+      redo_heap_pop (heap);
     }
-  return best;
+  return NULL;
 }
 
 gboolean
@@ -3205,6 +3288,8 @@ engine_init_state (VrtcEngine *engine)
   engine->entries = g_ptr_array_new_with_free_func (entry_free);
   engine->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   engine->own = g_ptr_array_new ();
+  engine->undo_skip_lo = engine->undo_skip_hi = 0;
+  engine->redo_heap = g_array_new (FALSE, FALSE, sizeof (RedoItem));
   engine->orphan_metas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_array_unref);
   engine->root = node_get (engine, ROOT_KEY, TRUE);
@@ -3231,6 +3316,7 @@ engine_clear_state (VrtcEngine *engine)
     }
   g_clear_pointer (&engine->orphan_metas, g_hash_table_unref);
   g_clear_pointer (&engine->own, g_ptr_array_unref);
+  g_clear_pointer (&engine->redo_heap, g_array_unref);
   g_clear_pointer (&engine->by_id, g_hash_table_unref);
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);

@@ -655,6 +655,73 @@ test_undo_set_restores_previous (void)
   vrtc_engine_free (e);
 }
 
+/* undo() walks back through own commits, redo() brings back the one undone most recently,
+ * whoever undid it; a redo in the middle makes that message the next undo() target again */
+static void
+test_undo_redo_stack_order (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("s");
+  VrtcEngine *peer = vrtc_engine_new ("p");
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL, m4 = NULL;
+  VrtcMessage *u, *remote_undo;
+  double ts = 10;
+
+  m1 = commit1 (e, op_make ("n", "number.set", "a", "1"));
+  m2 = commit1 (e, op_make ("n", "number.set", "b", "1"));
+  m3 = commit1 (e, op_make ("n", "number.set", "c", "1"));
+  m4 = commit1 (e, op_make ("n", "number.set", "d", "1"));
+  g_assert_false (vrtc_engine_can_redo (e));
+
+  /* undo d, c, b: each the next older one */
+  for (const char *const *p = (const char *const[]) { "d", "c", "b", NULL }; *p; p++)
+    {
+      vrtc_msg_unref (vrtc_engine_undo (e, ts++));
+      g_assert_null (vrtc_engine_get_property (e, "n", *p));
+    }
+  assert_prop (e, "n", "a", "1");
+  /* redo brings back b (undone last), then c */
+  vrtc_msg_unref (vrtc_engine_redo (e, ts++));
+  assert_prop (e, "n", "b", "1");
+  g_assert_null (vrtc_engine_get_property (e, "n", "c"));
+  vrtc_msg_unref (vrtc_engine_redo (e, ts++));
+  assert_prop (e, "n", "c", "1");
+  g_assert_null (vrtc_engine_get_property (e, "n", "d"));
+  /* b and c are live again: undo takes c, the newest not-undone commit, not a */
+  u = vrtc_engine_undo (e, ts++);
+  g_assert_null (vrtc_engine_get_property (e, "n", "c"));
+  assert_prop (e, "n", "b", "1");
+
+  /* a peer that has seen that undo undoes a: its stamp is now the newest undo, so redo()
+   * brings a back first */
+  receive (peer, m1);
+  receive (peer, u);
+  vrtc_msg_unref (u);
+  remote_undo = vrtc_engine_undo_message (peer, m1->id, FALSE, ts++, NULL);
+  g_assert_nonnull (remote_undo);
+  receive (e, remote_undo);
+  g_assert_null (vrtc_engine_get_property (e, "n", "a"));
+  u = vrtc_engine_redo (e, ts++);
+  g_assert_nonnull (u);
+  assert_prop (e, "n", "a", "1");
+  g_assert_null (vrtc_engine_get_property (e, "n", "c"));
+  vrtc_msg_unref (u);
+  /* then c (undone after d), then d, then nothing */
+  vrtc_msg_unref (vrtc_engine_redo (e, ts++));
+  assert_prop (e, "n", "c", "1");
+  vrtc_msg_unref (vrtc_engine_redo (e, ts++));
+  assert_prop (e, "n", "d", "1");
+  g_assert_false (vrtc_engine_can_redo (e));
+  g_assert_null (vrtc_engine_redo (e, ts++));
+  /* and undo walks all four back again */
+  for (int i = 0; i < 4; i++)
+    vrtc_msg_unref (vrtc_engine_undo (e, ts++));
+  g_assert_false (vrtc_engine_can_undo (e));
+  g_assert_null (vrtc_engine_get_property (e, "n", "a"));
+  vrtc_msg_unref (remote_undo);
+  vrtc_engine_free (peer);
+  vrtc_engine_free (e);
+}
+
 static void
 test_meta_before_target (void)
 {
@@ -1111,6 +1178,7 @@ main (int   argc,
   g_test_add_func ("/engine/undo/across-sessions", test_undo_redo_across_sessions);
   g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
   g_test_add_func ("/engine/undo/meta-first", test_meta_before_target);
+  g_test_add_func ("/engine/undo/stack-order", test_undo_redo_stack_order);
   g_test_add_func ("/engine/journal/acks", test_acks_unacked);
   g_test_add_func ("/engine/journal/compact-undo", test_compact_then_undo);
   g_test_add_func ("/engine/journal/compact-late-set", test_compact_late_set);
