@@ -65,7 +65,10 @@ struct _VrtcEntry {
 /* What a snapshot says about a register or a node. */
 typedef struct {
   VrtcValue value;            /* filled when the first op arrives; until then reg->value */
-  gboolean  materialized;
+  guint     materialized : 1;
+  guint     stamped : 1;      /* while loading: the snapshot's stamps named this register */
+  guint     orphan : 1;       /* while loading: the value came from snapshot.orphans */
+  guint     shared : 1;       /* its node's: stamps equal to the insert's, not materialized */
   VrtcStamp set;              /* zero when the value comes from deltas only */
   VrtcStamp max;
 } RegisterBase;
@@ -84,6 +87,17 @@ typedef struct {
   double     updated_at;
   double     deleted_at;
   gint64     lamport;
+
+  /* only while a snapshot loads */
+  guint      in_graph : 1;
+  guint      has_stamps : 1;
+  guint      first_given : 1;
+  guint      deleted_given : 1;
+  GPtrArray *graph_children;  /* child keys, as the graph listed them (for plain graphs) */
+
+  /* The base of every register whose stamps are the insert's (most of a loaded scene):
+   * a register gets its own when an op arrives or its stamps differ. */
+  RegisterBase reg_base;
 } NodeBase;
 
 struct _Register {
@@ -372,12 +386,30 @@ register_free (gpointer data)
   vrtc_value_clear (&reg->value);
   if (reg->ops)
     g_array_unref (reg->ops);
-  if (reg->base)
+  if (reg->base && !reg->base->shared)
     {
       vrtc_value_clear (&reg->base->value);
       g_free (reg->base);
     }
   g_free (reg);
+}
+
+/* A register's own base, leaving a node's shared one. */
+static RegisterBase *
+register_own_base (Register *reg)
+{
+  if (reg->base == NULL || reg->base->shared)
+    {
+      RegisterBase *own = g_new0 (RegisterBase, 1);
+
+      if (reg->base != NULL)
+        {
+          own->set = reg->base->set;
+          own->max = reg->base->max;
+        }
+      reg->base = own;
+    }
+  return reg->base;
 }
 
 static Register *
@@ -529,6 +561,7 @@ register_add (VrtcEngine  *engine,
   /* until now the register held the snapshot's value alone: keep it as the base */
   if (reg->base != NULL && !reg->base->materialized)
     {
+      register_own_base (reg);
       vrtc_value_copy (&reg->base->value, &reg->value);
       reg->base->materialized = TRUE;
     }
@@ -602,6 +635,7 @@ node_base_free (NodeBase *base)
   g_free (base->name);
   g_free (base->parent);
   vrtc_value_clear (&base->clock);
+  g_clear_pointer (&base->graph_children, g_ptr_array_unref);
   g_free (base);
 }
 
@@ -2867,23 +2901,32 @@ node_has_content (Node *node)
   return FALSE;
 }
 
+/*
+ * A node's stamps, leaving out what the loader infers: "first" and the parent's stamp when
+ * they are the insert's, a register's stamps when both are the insert's (most properties come
+ * with their node), one stamp when a register's set and newest op are the same, and a zero
+ * "remove". A scene of nodes that were only inserted costs a few bytes per node.
+ */
 static void
 write_node_stamps (VrtcEngine *engine,
                    Node       *node,
                    GString    *out)
 {
   g_autoptr(GPtrArray) paths = vrtc_engine_list_properties (engine, node->key);
+  VrtcStamp insert = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
   VrtcStamp s;
+  gboolean any = FALSE;
 
   g_string_append (out, "{");
   if (!node->exists)
     g_string_append (out, "\"exists\":false,");
-  g_string_append (out, "\"first\":");
-  write_stamp (out, &node->first);
-  g_string_append (out, ",\"insert\":");
-  s = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
-  write_stamp (out, &s);
-  g_string_append (out, ",\"parent\":");
+  g_string_append (out, "\"insert\":");
+  write_stamp (out, &insert);
+  if (vrtc_stamp_compare (&node->first, &insert) != 0)
+    {
+      g_string_append (out, ",\"first\":");
+      write_stamp (out, &node->first);
+    }
   if (node != engine->root && (node->parent != NULL || !node->exists))
     {
       g_autoptr(GArray) candidates = parent_candidates (node);
@@ -2902,36 +2945,46 @@ write_node_stamps (VrtcEngine *engine,
         }
       if (parent != NULL)
         {
-          g_string_append_c (out, '[');
+          g_string_append (out, ",\"parent\":[");
           vrtc_json_write_string (out, parent);
-          g_string_append_c (out, ',');
-          write_stamp (out, &s);
+          if (vrtc_stamp_compare (&s, &insert) != 0)
+            {
+              g_string_append_c (out, ',');
+              write_stamp (out, &s);
+            }
           g_string_append_c (out, ']');
         }
-      else
-        g_string_append (out, "null");
     }
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"props\":{");
   for (guint p = 0; p < paths->len; p++)
     {
       Register *reg = register_get (engine, node, g_ptr_array_index (paths, p), FALSE);
+      VrtcStamp set = register_set_stamp (reg), max = register_max_stamp (reg);
 
-      if (p)
-        g_string_append_c (out, ',');
+      if (vrtc_stamp_compare (&set, &insert) == 0 && vrtc_stamp_compare (&max, &insert) == 0)
+        continue;
+      g_string_append (out, any ? "," : ",\"props\":{");
+      any = TRUE;
       vrtc_json_write_string (out, reg->path);
-      g_string_append (out, ":[");
-      s = register_set_stamp (reg);
-      write_stamp (out, &s);
-      g_string_append_c (out, ',');
-      s = register_max_stamp (reg);
-      write_stamp (out, &s);
-      g_string_append_c (out, ']');
+      g_string_append_c (out, ':');
+      if (vrtc_stamp_compare (&set, &max) == 0 && !vrtc_stamp_is_zero (&set))
+        write_stamp (out, &set);
+      else
+        {
+          g_string_append_c (out, '[');
+          write_stamp (out, &set);
+          g_string_append_c (out, ',');
+          write_stamp (out, &max);
+          g_string_append_c (out, ']');
+        }
     }
-  g_string_append (out, "},\"remove\":");
+  if (any)
+    g_string_append_c (out, '}');
   s = top_stamp_with_base (node->removes, node->base ? &node->base->remove : NULL);
-  write_stamp (out, &s);
+  if (!vrtc_stamp_is_zero (&s))
+    {
+      g_string_append (out, ",\"remove\":");
+      write_stamp (out, &s);
+    }
   g_string_append_c (out, '}');
 }
 
@@ -3008,13 +3061,21 @@ vrtc_engine_get_snapshot_json (VrtcEngine *engine)
   return engine->snapshot_json;
 }
 
-/* Parsing a snapshot value back. Every check happens before anything changes. */
+/*
+ * Loading a snapshot, into a fresh engine that init_from_server swaps in only when all of it
+ * loaded: a failure leaves the engine being initialised exactly as it was. The parts come one
+ * key at a time and in any order (graph nodes, orphans, stamps), so a reader can stream a
+ * large snapshot without holding it as one value; vrtc_engine_load_finish applies what the
+ * snapshot leaves out (stamps equal to the insert's, a plain graph's parents) and links the
+ * tree.
+ */
 
 static gboolean
 read_stamp (VrtcEngine      *engine,
             const VrtcValue *v,
             VrtcStamp       *out,
-            const char      *where,
+            const char      *key,
+            const char      *field,
             GError         **error)
 {
   *out = VRTC_STAMP_ZERO;
@@ -3025,13 +3086,20 @@ read_stamp (VrtcEngine      *engine,
       v->u.items[2].kind != VRTC_VALUE_NUMBER)
     {
       g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                   "%s: expected a stamp [lamportTime, sessionId, index]", where);
+                   "snapshot.stamps.%s.%s: expected a stamp [lamportTime, sessionId, index]",
+                   key, field);
       return FALSE;
     }
   out->lamport = (gint64) v->u.items[0].u.num;
-  out->session = engine ? intern (engine, v->u.items[1].u.str) : v->u.items[1].u.str;
+  out->session = intern (engine, v->u.items[1].u.str);
   out->index = (guint32) v->u.items[2].u.num;
   return TRUE;
+}
+
+static gboolean
+is_stamp (const VrtcValue *v)
+{
+  return v->kind == VRTC_VALUE_ARRAY && v->len == 3 && v->u.items[0].kind == VRTC_VALUE_NUMBER;
 }
 
 static double
@@ -3068,110 +3136,370 @@ compare_base_first (gconstpointer a,
   return r != 0 ? r : strcmp (na->key, nb->key);
 }
 
-/* One key of a snapshot: a node of the graph (in_graph) or a key that only has ops. */
 static gboolean
-load_key (VrtcEngine      *engine,
-          const char      *key,
-          const VrtcValue *nv,
-          const VrtcValue *stamps,
-          gboolean         in_graph,
-          GError         **error)
+check_loading (VrtcEngine *engine)
 {
-  const VrtcValue *ns = vrtc_value_object_get (stamps, key);
-  const VrtcValue *props_stamps = vrtc_value_object_get (ns, "props");
-  const VrtcValue *parent = vrtc_value_object_get (ns, "parent");
-  const VrtcValue *deleted = vrtc_value_object_get (nv, "deletedAt");
-  const VrtcValue *exists = vrtc_value_object_get (ns, "exists");
-  g_autofree char *where = g_strdup_printf ("snapshot.stamps.%s", key);
-  NodeBase base = { 0 };
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
+  g_return_val_if_fail (engine->entries->len == 0, FALSE);
+  return TRUE;
+}
+
+static NodeBase *
+load_base (VrtcEngine *engine,
+           const char *key)
+{
+  Node *node = node_get (engine, key, TRUE);
+
+  if (node->base == NULL)
+    {
+      node->base = g_new0 (NodeBase, 1);
+      node->base->reg_base.shared = TRUE;
+    }
+  return node->base;
+}
+
+/* The properties of a graph node (in_graph) or of an orphan key; values are moved out of nv. */
+static gboolean
+load_props (VrtcEngine *engine,
+            const char *key,
+            VrtcValue  *nv,
+            gboolean    in_graph,
+            GError    **error)
+{
+  NodeBase *base;
   Node *node;
 
   if (nv->kind != VRTC_VALUE_OBJECT)
     {
       g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                   "snapshot.graph.nodes.%s: expected an object", key);
+                   in_graph ? "snapshot.graph.nodes.%s: expected an object"
+                            : "snapshot.orphans.%s: expected an object", key);
       return FALSE;
     }
-  if (!read_stamp (engine, vrtc_value_object_get (ns, "insert"), &base.insert, where, error) ||
-      !read_stamp (engine, vrtc_value_object_get (ns, "first"), &base.first, where, error) ||
-      !read_stamp (engine, vrtc_value_object_get (ns, "remove"), &base.remove, where, error))
-    return FALSE;
-  if (parent != NULL && parent->kind == VRTC_VALUE_ARRAY && parent->len == 2 &&
-      parent->u.items[0].kind == VRTC_VALUE_STRING)
+  base = load_base (engine, key);
+  node = node_get (engine, key, FALSE);
+  if (in_graph)
     {
-      if (!read_stamp (engine, &parent->u.items[1], &base.parent_stamp, where, error))
-        return FALSE;
-    }
-  else if (parent != NULL && parent->kind != VRTC_VALUE_NULL)
-    {
-      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                   "%s.parent: expected [parentKey, stamp]", where);
-      return FALSE;
-    }
+      const VrtcValue *children = vrtc_value_object_get (nv, "children");
+      const VrtcValue *clock = vrtc_value_object_get (nv, "clock");
 
-  if (engine == NULL)
-    return TRUE;
-
-  node = node_get (engine, key, TRUE);
-  g_clear_pointer (&node->base, node_base_free);
-  node->base = g_new0 (NodeBase, 1);
-  *node->base = base;
-  node->base->exists = in_graph && !(exists != NULL && exists->kind == VRTC_VALUE_BOOL &&
-                                     !exists->u.b);
-  node->base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
-  node->base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
-  node->base->parent = parent && parent->kind == VRTC_VALUE_ARRAY
-    ? g_strdup (parent->u.items[0].u.str) : NULL;
-  if (vrtc_value_object_get (nv, "clock"))
-    vrtc_value_copy (&node->base->clock, vrtc_value_object_get (nv, "clock"));
-  else
-    vrtc_value_take_object (&node->base->clock, NULL, 0);
-  node->base->created_at = number_or (vrtc_value_object_get (nv, "createdAt"), 0);
-  node->base->updated_at = number_or (vrtc_value_object_get (nv, "updatedAt"), 0);
-  node->base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
-  node->base->deleted_at = number_or (deleted, 0);
-  /* without stamps (a plain graph), a node is live unless it has deletedAt */
-  if (ns == NULL && node != engine->root)
-    {
-      base.insert = (VrtcStamp) { node->base->lamport, intern (engine, ""), 0 };
-      node->base->insert = base.insert;
-      node->base->first = base.insert;
-      node->base->parent_stamp = base.insert;
-      if (node->base->parent == NULL)
-        node->base->parent = g_strdup (ROOT_KEY);
-      if (deleted != NULL)
-        node->base->remove = (VrtcStamp) { node->base->lamport, intern (engine, ""), 1 };
+      base->in_graph = TRUE;
+      g_free (base->tag);
+      base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
+      g_free (base->name);
+      base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
+      vrtc_value_clear (&base->clock);
+      if (clock != NULL)
+        {
+          base->clock = *clock;
+          *(VrtcValue *) clock = (VrtcValue) VRTC_VALUE_INIT;
+        }
+      base->created_at = number_or (vrtc_value_object_get (nv, "createdAt"), 0);
+      base->updated_at = number_or (vrtc_value_object_get (nv, "updatedAt"), 0);
+      base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
+      base->deleted_at = number_or (vrtc_value_object_get (nv, "deletedAt"), 0);
+      base->deleted_given = vrtc_value_object_get (nv, "deletedAt") != NULL;
+      g_clear_pointer (&base->graph_children, g_ptr_array_unref);
+      if (children != NULL && children->kind == VRTC_VALUE_ARRAY && children->len > 0)
+        {
+          base->graph_children = g_ptr_array_new_full (children->len, g_free);
+          for (guint c = 0; c < children->len; c++)
+            g_ptr_array_add (base->graph_children,
+                             children->u.items[c].kind == VRTC_VALUE_STRING
+                               ? g_strdup (children->u.items[c].u.str) : NULL);
+        }
     }
 
   for (guint m = 0; m < nv->len; m++)
     {
       const char *path = nv->u.members[m].key;
-      const VrtcValue *ps = vrtc_value_object_get (props_stamps, path);
       Register *reg;
 
       if (is_node_field (path))
         continue;
       reg = register_get (engine, node, path, TRUE);
-      reg->base = g_new0 (RegisterBase, 1);
-      vrtc_value_copy (&reg->value, &nv->u.members[m].value);
-      if (ps != NULL && ps->kind == VRTC_VALUE_ARRAY && ps->len == 2)
-        {
-          read_stamp (engine, &ps->u.items[0], &reg->base->set, where, NULL);
-          read_stamp (engine, &ps->u.items[1], &reg->base->max, where, NULL);
-        }
-      else if (node->base != NULL)
-        reg->base->set = reg->base->max = node->base->insert;
+      if (reg->base != NULL && !in_graph && base->in_graph)
+        continue;   /* the graph's value wins over an orphan's */
+      if (!in_graph)
+        register_own_base (reg)->orphan = TRUE;
+      else if (reg->base == NULL)
+        reg->base = &base->reg_base;
+      else if (!reg->base->shared)
+        reg->base->orphan = FALSE;
+      vrtc_value_clear (&reg->value);
+      reg->value = nv->u.members[m].value;
+      nv->u.members[m].value = (VrtcValue) VRTC_VALUE_INIT;
     }
   return TRUE;
 }
 
-/* engine == NULL: only validate. */
+/**
+ * vrtc_engine_load_graph_node:
+ * @engine: a fresh engine (vrtc_engine_new), being loaded
+ * @key: the node's key
+ * @nv: (inout): the node's object in snapshot.graph.nodes; its values are moved out
+ *
+ * Returns: %FALSE with @error set when @nv is not an object.
+ */
+gboolean
+vrtc_engine_load_graph_node (VrtcEngine *engine,
+                             const char *key,
+                             VrtcValue  *nv,
+                             GError    **error)
+{
+  if (!check_loading (engine))
+    return FALSE;
+  return load_props (engine, key, nv, TRUE, error);
+}
+
+gboolean
+vrtc_engine_load_orphan (VrtcEngine *engine,
+                         const char *key,
+                         VrtcValue  *props,
+                         GError    **error)
+{
+  if (!check_loading (engine))
+    return FALSE;
+  return load_props (engine, key, props, FALSE, error);
+}
+
+gboolean
+vrtc_engine_load_stamps (VrtcEngine      *engine,
+                         const char      *key,
+                         const VrtcValue *ns,
+                         GError         **error)
+{
+  const VrtcValue *props, *parent, *exists, *first;
+  VrtcStamp insert, first_stamp, remove, parent_stamp;
+  NodeBase *base;
+  Node *node;
+
+  if (!check_loading (engine))
+    return FALSE;
+  if (ns->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.stamps.%s: expected an object", key);
+      return FALSE;
+    }
+  props = vrtc_value_object_get (ns, "props");
+  parent = vrtc_value_object_get (ns, "parent");
+  exists = vrtc_value_object_get (ns, "exists");
+  first = vrtc_value_object_get (ns, "first");
+  if (!read_stamp (engine, vrtc_value_object_get (ns, "insert"), &insert, key, "insert", error) ||
+      !read_stamp (engine, first, &first_stamp, key, "first", error) ||
+      !read_stamp (engine, vrtc_value_object_get (ns, "remove"), &remove, key, "remove", error))
+    return FALSE;
+  parent_stamp = insert;
+  if (parent != NULL && parent->kind == VRTC_VALUE_ARRAY && (parent->len == 1 || parent->len == 2) &&
+      parent->u.items[0].kind == VRTC_VALUE_STRING)
+    {
+      if (parent->len == 2 &&
+          !read_stamp (engine, &parent->u.items[1], &parent_stamp, key, "parent", error))
+        return FALSE;
+    }
+  else if (parent != NULL && parent->kind != VRTC_VALUE_NULL)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.stamps.%s.parent: expected [parentKey] or [parentKey, stamp]", key);
+      return FALSE;
+    }
+  if (props != NULL && props->kind != VRTC_VALUE_OBJECT && props->kind != VRTC_VALUE_NULL)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.stamps.%s.props: expected an object", key);
+      return FALSE;
+    }
+  for (guint m = 0; props != NULL && props->kind == VRTC_VALUE_OBJECT && m < props->len; m++)
+    {
+      const VrtcValue *ps = &props->u.members[m].value;
+
+      if (!is_stamp (ps) && ps->kind != VRTC_VALUE_NULL &&
+          !(ps->kind == VRTC_VALUE_ARRAY && ps->len == 2))
+        {
+          g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                       "snapshot.stamps.%s.props.%s: expected a stamp or [setStamp, newestStamp]",
+                       key, props->u.members[m].key);
+          return FALSE;
+        }
+    }
+
+  base = load_base (engine, key);
+  node = node_get (engine, key, FALSE);
+  base->has_stamps = TRUE;
+  base->insert = insert;
+  base->first = first_stamp;
+  base->first_given = first != NULL;
+  base->remove = remove;
+  base->parent_stamp = parent_stamp;
+  base->exists = !(exists != NULL && exists->kind == VRTC_VALUE_BOOL && !exists->u.b);
+  g_free (base->parent);
+  base->parent = parent != NULL && parent->kind == VRTC_VALUE_ARRAY
+    ? g_strdup (parent->u.items[0].u.str) : NULL;
+  for (guint m = 0; props != NULL && props->kind == VRTC_VALUE_OBJECT && m < props->len; m++)
+    {
+      const VrtcValue *ps = &props->u.members[m].value;
+      Register *reg = register_get (engine, node, props->u.members[m].key, TRUE);
+
+      register_own_base (reg)->stamped = TRUE;
+      if (is_stamp (ps))
+        {
+          read_stamp (engine, ps, &reg->base->set, key, "props", NULL);
+          reg->base->max = reg->base->set;
+        }
+      else if (ps->kind == VRTC_VALUE_ARRAY)
+        {
+          /* an old snapshot wrote a pair always; what does not read as a stamp is zero */
+          read_stamp (engine, &ps->u.items[0], &reg->base->set, key, "props", NULL);
+          read_stamp (engine, &ps->u.items[1], &reg->base->max, key, "props", NULL);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+vrtc_engine_load_clock (VrtcEngine      *engine,
+                        const VrtcValue *clock,
+                        GError         **error)
+{
+  if (!check_loading (engine))
+    return FALSE;
+  if (clock->kind != VRTC_VALUE_OBJECT)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.vectorClock: expected an object");
+      return FALSE;
+    }
+  for (guint i = 0; i < clock->len; i++)
+    clock_raise (engine, clock->u.members[i].key,
+                 (guint64) number_or (&clock->u.members[i].value, 0));
+  return TRUE;
+}
+
+void
+vrtc_engine_load_lamport (VrtcEngine *engine,
+                          gint64      lamport)
+{
+  if (check_loading (engine))
+    engine->lamport = lamport;
+}
+
+/* What a key's stamps left out, and a plain graph's (no stamps at all) rules. */
+static void
+load_finish_node (VrtcEngine *engine,
+                  Node       *node)
+{
+  NodeBase *base = node->base;
+  GHashTableIter iter;
+  Register *reg;
+
+  if (base->clock.kind == VRTC_VALUE_NONE)
+    vrtc_value_take_object (&base->clock, NULL, 0);
+  if (!base->in_graph)
+    base->exists = FALSE;
+  else if (!base->has_stamps)
+    base->exists = TRUE;
+  if (!base->first_given)
+    base->first = base->insert;
+  /* without stamps (a plain graph), a node is live unless it has deletedAt */
+  if (!base->has_stamps && base->in_graph && node != engine->root)
+    {
+      base->insert = (VrtcStamp) { base->lamport, intern (engine, ""), 0 };
+      base->first = base->insert;
+      base->parent_stamp = base->insert;
+      if (base->parent == NULL)
+        base->parent = g_strdup (ROOT_KEY);
+      if (base->deleted_given)
+        base->remove = (VrtcStamp) { base->lamport, intern (engine, ""), 1 };
+    }
+
+  base->reg_base.set = base->reg_base.max = base->insert;
+  g_hash_table_iter_init (&iter, node->props);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+    {
+      if (reg->base == NULL || reg->base->shared)
+        continue;
+      if (reg->value.kind == VRTC_VALUE_NONE || (reg->base->orphan && base->in_graph))
+        {
+          /* stamps of a property the snapshot gave no value: nothing to load */
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      if (!reg->base->stamped)
+        reg->base->set = reg->base->max = base->insert;
+      reg->base->stamped = FALSE;
+      reg->base->orphan = FALSE;
+    }
+}
+
+gboolean
+vrtc_engine_load_finish (VrtcEngine *engine,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  GHashTableIter iter;
+  Node *node;
+
+  if (!check_loading (engine))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    if (node->base != NULL)
+      {
+        /* only in orphans, without stamps: the snapshot does not describe this key */
+        if (!node->base->in_graph && !node->base->has_stamps)
+          g_hash_table_iter_remove (&iter);
+        else
+          load_finish_node (engine, node);
+      }
+
+  /* plain graphs name children per node: use them as the parent of each child */
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      GPtrArray *children = node->base ? node->base->graph_children : NULL;
+
+      for (guint c = 0; children != NULL && c < children->len; c++)
+        {
+          const char *child_key = g_ptr_array_index (children, c);
+          Node *child = child_key ? node_get (engine, child_key, FALSE) : NULL;
+
+          if (child != NULL && child->base != NULL && child->base->in_graph && !child->base->has_stamps)
+            {
+              g_free (child->base->parent);
+              child->base->parent = g_strdup (node->key);
+              child->base->first.index = c + 2;
+            }
+        }
+    }
+
+  engine->next_seq = MAX (engine->next_seq, clock_get (engine, engine->session_id) + 1);
+  engine->base_lamport = engine->lamport;
+  vrtc_clock_copy (&engine->base_clock, engine_clock (engine));
+
+  /* refreshing may create parents that have no insert yet: not while iterating */
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      if (node->base != NULL)
+        g_clear_pointer (&node->base->graph_children, g_ptr_array_unref);
+      g_ptr_array_add (all, node);
+    }
+  /* in sibling order, so each node lands at the end of its parent's children array */
+  g_ptr_array_sort (all, compare_base_first);
+  for (guint i = 0; i < all->len; i++)
+    node_refresh (engine, g_ptr_array_index (all, i));
+  return TRUE;
+}
+
+/* A snapshot held as one value; it is not changed (values are copied per node). */
 static gboolean
 load_snapshot (VrtcEngine      *engine,
                const VrtcValue *snapshot,
                GError         **error)
 {
-  const VrtcValue *graph, *nodes, *stamps, *orphans, *clock;
+  const VrtcValue *graph, *nodes, *stamps, *orphans, *clock, *lamport;
 
   if (snapshot->kind != VRTC_VALUE_OBJECT)
     {
@@ -3189,94 +3517,50 @@ load_snapshot (VrtcEngine      *engine,
   stamps = vrtc_value_object_get (snapshot, "stamps");
   orphans = vrtc_value_object_get (snapshot, "orphans");
   clock = vrtc_value_object_get (snapshot, "vectorClock");
-  if (clock != NULL && clock->kind != VRTC_VALUE_OBJECT)
-    {
-      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
-                   "snapshot.vectorClock: expected an object");
-      return FALSE;
-    }
-
-  for (guint i = 0; i < nodes->len; i++)
-    if (!load_key (engine, nodes->u.members[i].key, &nodes->u.members[i].value, stamps, TRUE, error))
-      return FALSE;
+  lamport = vrtc_value_object_get (snapshot, "lamportTime");
   if (orphans != NULL && orphans->kind != VRTC_VALUE_OBJECT)
     {
       g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
                    "snapshot.orphans: expected an object");
       return FALSE;
     }
-  /* keys with ops but no insert: in stamps, not in the graph */
-  for (guint i = 0; stamps != NULL && stamps->kind == VRTC_VALUE_OBJECT && i < stamps->len; i++)
+  if (stamps != NULL && stamps->kind != VRTC_VALUE_OBJECT)
     {
-      const char *key = stamps->u.members[i].key;
-      const VrtcValue *props = vrtc_value_object_get (orphans, key);
-      VrtcValue empty = VRTC_VALUE_INIT;
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE,
+                   "snapshot.stamps: expected an object");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      VrtcValue copy = VRTC_VALUE_INIT;
       gboolean ok;
 
-      if (vrtc_value_object_get (nodes, key) != NULL)
-        continue;
-      if (props == NULL)
-        {
-          vrtc_value_take_object (&empty, NULL, 0);
-          props = &empty;
-        }
-      ok = load_key (engine, key, props, stamps, FALSE, error);
-      vrtc_value_clear (&empty);
+      vrtc_value_copy (&copy, &nodes->u.members[i].value);
+      ok = vrtc_engine_load_graph_node (engine, nodes->u.members[i].key, &copy, error);
+      vrtc_value_clear (&copy);
       if (!ok)
         return FALSE;
     }
-
-  if (engine == NULL)
-    return TRUE;
-
-  /* plain graphs name children per node: use them as the parent of each child */
-  for (guint i = 0; i < nodes->len; i++)
+  for (guint i = 0; orphans != NULL && i < orphans->len; i++)
     {
-      const VrtcValue *children = vrtc_value_object_get (&nodes->u.members[i].value, "children");
+      VrtcValue copy = VRTC_VALUE_INIT;
+      gboolean ok;
 
-      if (children == NULL || children->kind != VRTC_VALUE_ARRAY)
-        continue;
-      for (guint c = 0; c < children->len; c++)
-        {
-          Node *child;
-
-          if (children->u.items[c].kind != VRTC_VALUE_STRING)
-            continue;
-          child = node_get (engine, children->u.items[c].u.str, FALSE);
-          if (child != NULL && child->base != NULL &&
-              vrtc_value_object_get (stamps, child->key) == NULL)
-            {
-              g_free (child->base->parent);
-              child->base->parent = g_strdup (nodes->u.members[i].key);
-              child->base->first.index = c + 2;
-            }
-        }
+      vrtc_value_copy (&copy, &orphans->u.members[i].value);
+      ok = vrtc_engine_load_orphan (engine, orphans->u.members[i].key, &copy, error);
+      vrtc_value_clear (&copy);
+      if (!ok)
+        return FALSE;
     }
-
-  if (clock != NULL)
-    for (guint i = 0; i < clock->len; i++)
-      clock_raise (engine, clock->u.members[i].key,
-                      (guint64) number_or (&clock->u.members[i].value, 0));
-  engine->lamport = (gint64) number_or (vrtc_value_object_get (snapshot, "lamportTime"), 0);
-  engine->next_seq = MAX (engine->next_seq, clock_get (engine, engine->session_id) + 1);
-  engine->base_lamport = engine->lamport;
-  vrtc_clock_copy (&engine->base_clock, engine_clock (engine));
-
-  {
-    /* refreshing may create parents that have no insert yet: not while iterating */
-    g_autoptr(GPtrArray) all = g_ptr_array_new ();
-    GHashTableIter iter;
-    Node *node;
-
-    g_hash_table_iter_init (&iter, engine->nodes);
-    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
-      g_ptr_array_add (all, node);
-    /* in sibling order, so each node lands at the end of its parent's children array */
-    g_ptr_array_sort (all, compare_base_first);
-    for (guint i = 0; i < all->len; i++)
-      node_refresh (engine, g_ptr_array_index (all, i));
-  }
-  return TRUE;
+  for (guint i = 0; stamps != NULL && i < stamps->len; i++)
+    if (!vrtc_engine_load_stamps (engine, stamps->u.members[i].key, &stamps->u.members[i].value,
+                                  error))
+      return FALSE;
+  if (clock != NULL && !vrtc_engine_load_clock (engine, clock, error))
+    return FALSE;
+  vrtc_engine_load_lamport (engine, (gint64) number_or (lamport, 0));
+  return vrtc_engine_load_finish (engine, error);
 }
 
 /* ---- life cycle ---- */
@@ -3408,16 +3692,57 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
                               guint            n_journal,
                               GError         **error)
 {
+  VrtcEngine *loaded = NULL;
+
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
+
+  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE)
+    {
+      loaded = vrtc_engine_new (engine->session_id);
+      if (!load_snapshot (loaded, snapshot, error))
+        {
+          vrtc_engine_free (loaded);
+          return FALSE;
+        }
+    }
+  return vrtc_engine_init_from_loaded (engine, loaded, journal, n_journal, error);
+}
+
+/* Everything but who engine is (session, listener) and its generation count. */
+static void
+engine_swap_state (VrtcEngine *engine,
+                   VrtcEngine *other)
+{
+  VrtcEngine keep = *engine;
+
+  *engine = *other;
+  *other = keep;
+  other->session_id = engine->session_id;
+  engine->session_id = keep.session_id;
+  other->listener = engine->listener;
+  other->listener_data = engine->listener_data;
+  engine->listener = keep.listener;
+  engine->listener_data = keep.listener_data;
+  engine->generation = keep.generation;
+}
+
+gboolean
+vrtc_engine_init_from_loaded (VrtcEngine   *engine,
+                              VrtcEngine   *loaded,
+                              VrtcMessage **journal,
+                              guint         n_journal,
+                              GError      **error)
+{
   g_autoptr(GPtrArray) unacked = NULL;
   g_autoptr(GPtrArray) pending_ops = NULL;
   VrtcEngineListener listener = engine->listener;
   gpointer listener_data = engine->listener_data;
 
   g_return_val_if_fail (engine->view_of == NULL, FALSE);
+  g_return_val_if_fail (loaded == NULL || (loaded->view_of == NULL && loaded->entries->len == 0 &&
+                                           strcmp (loaded->session_id, engine->session_id) == 0),
+                        FALSE);
 
-  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE &&
-      !load_snapshot (NULL, snapshot, error))
-    return FALSE;
   for (guint i = 0; i < n_journal; i++)
     {
       guint64 seq;
@@ -3428,6 +3753,8 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
                        "journal[%u].id: \"%s\" does not match sessionId \"%s\"", i,
                        journal[i]->id ? journal[i]->id : "",
                        journal[i]->session_id ? journal[i]->session_id : "");
+          if (loaded != NULL)
+            vrtc_engine_free (loaded);
           return FALSE;
         }
     }
@@ -3441,12 +3768,18 @@ vrtc_engine_init_from_server (VrtcEngine      *engine,
     }
 
   memset (&engine->listener, 0, sizeof engine->listener);
-  engine_clear_state (engine);
-  engine_init_state (engine);
+  if (loaded != NULL)
+    {
+      /* the old state goes with loaded */
+      engine_swap_state (engine, loaded);
+      vrtc_engine_free (loaded);
+    }
+  else
+    {
+      engine_clear_state (engine);
+      engine_init_state (engine);
+    }
   engine->generation++;
-
-  if (snapshot != NULL && snapshot->kind != VRTC_VALUE_NONE)
-    load_snapshot (engine, snapshot, NULL);
   for (guint i = 0; i < n_journal; i++)
     vrtc_engine_receive (engine, journal[i], NULL, NULL);
   for (guint i = 0; i < unacked->len; i++)

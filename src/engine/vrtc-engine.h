@@ -178,6 +178,41 @@ gboolean           vrtc_engine_init_from_server  (VrtcEngine      *engine,
                                                   guint            n_journal,
                                                   GError         **error);
 
+/*
+ * Loading a snapshot piece by piece (a streaming reader needs no value of the whole
+ * document): into `loaded`, a fresh engine from vrtc_engine_new() with nothing received. Call
+ * load_graph_node per key of snapshot.graph.nodes (the node object's values are moved out),
+ * load_orphan per key of snapshot.orphans, load_stamps per key of snapshot.stamps, in any
+ * order; load_clock and load_lamport for vectorClock and lamportTime; then load_finish.
+ * Each names what is wrong in its error; on error drop `loaded`. Then
+ * vrtc_engine_init_from_loaded swaps it into the engine being initialised.
+ */
+gboolean           vrtc_engine_load_graph_node   (VrtcEngine      *loaded,
+                                                  const char      *key,
+                                                  VrtcValue       *node,
+                                                  GError         **error);
+gboolean           vrtc_engine_load_orphan       (VrtcEngine      *loaded,
+                                                  const char      *key,
+                                                  VrtcValue       *props,
+                                                  GError         **error);
+gboolean           vrtc_engine_load_stamps       (VrtcEngine      *loaded,
+                                                  const char      *key,
+                                                  const VrtcValue *stamps,
+                                                  GError         **error);
+gboolean           vrtc_engine_load_clock        (VrtcEngine      *loaded,
+                                                  const VrtcValue *clock,
+                                                  GError         **error);
+void               vrtc_engine_load_lamport      (VrtcEngine      *loaded,
+                                                  gint64           lamport);
+gboolean           vrtc_engine_load_finish       (VrtcEngine      *loaded,
+                                                  GError         **error);
+/* init_from_server with an engine loaded as above (consumed, even on error; NULL: empty). */
+gboolean           vrtc_engine_init_from_loaded  (VrtcEngine      *engine,
+                                                  VrtcEngine      *loaded,
+                                                  VrtcMessage    **journal,
+                                                  guint            n_journal,
+                                                  GError         **error);
+
 /* A new engine holding the state right after journal entry `position` arrived
  * (SEMANTICS.md 6). position must be < journal_length. */
 VrtcEngine        *vrtc_engine_new_at            (VrtcEngine *engine,

@@ -925,6 +925,154 @@ test_init_from_server (void)
   vrtc_engine_free (client);
 }
 
+/* Loads text into a fresh replica "me"; NULL on error (set). */
+static VrtcEngine *
+load_text (const char *json,
+           GError    **error)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  VrtcValue v = VRTC_VALUE_INIT;
+  gboolean ok;
+
+  parse_value (json, &v);
+  ok = vrtc_engine_init_from_server (e, &v, NULL, 0, error);
+  vrtc_value_clear (&v);
+  if (!ok)
+    g_clear_pointer (&e, vrtc_engine_free);
+  return e;
+}
+
+/* What the stamps say decides later sets: "color" was set at [7,"b",0] (a set at 6 loses,
+ * at 8 wins); "x" has the insert's stamp [5,"a",0] (a set at 4 loses, at 6 wins). */
+static void
+assert_loaded_stamps (VrtcEngine *e)
+{
+  g_autoptr(VrtcMessage) c6 = msg1 ("z", 1, 6, op_make ("box", "color.set", "color", "\"#000006\""));
+  g_autoptr(VrtcMessage) x4 = msg1 ("z", 2, 4, op_make ("box", "number.set", "x", "4"));
+  g_autoptr(VrtcMessage) c8 = msg1 ("y", 1, 8, op_make ("box", "color.set", "color", "\"#000008\""));
+  g_autoptr(VrtcMessage) x6 = msg1 ("y", 2, 6, op_make ("box", "number.set", "x", "6"));
+
+  assert_prop (e, "box", "color", "\"#ff0000\"");
+  assert_prop (e, "box", "x", "1");
+  receive (e, c6);
+  receive (e, x4);
+  assert_prop (e, "box", "color", "\"#ff0000\"");
+  assert_prop (e, "box", "x", "1");
+  receive (e, c8);
+  receive (e, x6);
+  assert_prop (e, "box", "color", "\"#000008\"");
+  assert_prop (e, "box", "x", "6");
+  {
+    VrtcNodeInfo info;
+
+    g_assert_true (vrtc_engine_get_node (e, "box", &info));
+    g_assert_true (info.live);
+    g_assert_cmpstr (info.parent, ==, "scene");
+    g_assert_cmpstr (info.tag, ==, "Mesh");
+  }
+}
+
+#define BOX_GRAPH \
+  "\"graph\":{\"nodes\":{\"box\":{\"children\":[],\"clock\":{\"a\":1,\"b\":1},\"color\":\"#ff0000\"," \
+  "\"createdAt\":5000,\"key\":\"box\",\"lamportTime\":7,\"name\":\"\",\"tag\":\"Mesh\",\"updatedAt\":7000,\"x\":1}," \
+  "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0," \
+  "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"}"
+
+/* Snapshots as earlier versions wrote them (every stamp spelled out) and as they are written
+ * now (what equals the insert's stamp left out) load to the same state. */
+static void
+test_snapshot_formats (void)
+{
+  const char *old_format =
+    "{" BOX_GRAPH ",\"journalIndex\":2,\"lamportTime\":7,\"orphans\":{},\"stamps\":{"
+    "\"box\":{\"first\":[5,\"a\",0],\"insert\":[5,\"a\",0],\"parent\":[\"scene\",[5,\"a\",0]],"
+    "\"props\":{\"color\":[[7,\"b\",0],[7,\"b\",0]],\"x\":[[5,\"a\",0],[5,\"a\",0]]},\"remove\":null},"
+    "\"scene\":{\"first\":null,\"insert\":null,\"parent\":null,\"props\":{},\"remove\":null}},"
+    "\"vectorClock\":{\"a\":1,\"b\":1}}";
+  const char *compact_format =
+    "{" BOX_GRAPH ",\"journalIndex\":2,\"lamportTime\":7,\"orphans\":{},\"stamps\":{"
+    "\"box\":{\"insert\":[5,\"a\",0],\"parent\":[\"scene\"],\"props\":{\"color\":[7,\"b\",0]}},"
+    "\"scene\":{\"insert\":null}},\"vectorClock\":{\"a\":1,\"b\":1}}";
+  g_autoptr(GError) error = NULL;
+  VrtcEngine *from_old = load_text (old_format, &error);
+  VrtcEngine *from_compact;
+  g_autoptr(GString) written = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  from_compact = load_text (compact_format, &error);
+  g_assert_no_error (error);
+
+  /* the writer leaves out what the loader infers */
+  vrtc_engine_write_snapshot (from_old, written);
+  g_assert_nonnull (strstr (written->str,
+                            "\"box\":{\"insert\":[5,\"a\",0],\"parent\":[\"scene\"],"
+                            "\"props\":{\"color\":[7,\"b\",0]}}"));
+  g_assert_null (strstr (written->str, "\"first\""));
+  g_assert_null (strstr (written->str, "\"remove\""));
+
+  assert_loaded_stamps (from_old);
+  assert_loaded_stamps (from_compact);
+  vrtc_engine_free (from_old);
+  vrtc_engine_free (from_compact);
+
+  /* and what it wrote loads back to the same behaviour */
+  from_compact = load_text (written->str, &error);
+  g_assert_no_error (error);
+  assert_loaded_stamps (from_compact);
+  vrtc_engine_free (from_compact);
+}
+
+/* The parts of a snapshot may come in any order (a streaming reader follows the text). */
+static void
+test_snapshot_load_order (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("me");
+  VrtcEngine *loaded = vrtc_engine_new ("me");
+  VrtcValue box = VRTC_VALUE_INIT, scene = VRTC_VALUE_INIT, stamps = VRTC_VALUE_INIT;
+  VrtcValue clock = VRTC_VALUE_INIT, bad = VRTC_VALUE_INIT;
+  g_autoptr(VrtcMessage) mine = commit1 (e, op_make ("box", "number.set", "y", "2"));
+  g_autoptr(GError) error = NULL;
+
+  parse_value ("{\"children\":[],\"clock\":{\"a\":1,\"b\":1},\"color\":\"#ff0000\",\"key\":\"box\","
+               "\"lamportTime\":7,\"name\":\"\",\"tag\":\"Mesh\",\"x\":1}", &box);
+  parse_value ("{\"children\":[\"box\"],\"key\":\"scene\",\"name\":\"Root\",\"tag\":\"Scene\"}", &scene);
+  parse_value ("{\"insert\":[5,\"a\",0],\"parent\":[\"scene\"],\"props\":{\"color\":[7,\"b\",0]}}",
+               &stamps);
+  parse_value ("{\"a\":1,\"b\":1}", &clock);
+  parse_value ("{\"insert\":[5,\"a\"]}", &bad);
+
+  /* stamps first, then the graph */
+  g_assert_true (vrtc_engine_load_stamps (loaded, "box", &stamps, &error));
+  g_assert_true (vrtc_engine_load_graph_node (loaded, "box", &box, &error));
+  g_assert_true (vrtc_engine_load_graph_node (loaded, "scene", &scene, &error));
+  g_assert_true (vrtc_engine_load_clock (loaded, &clock, &error));
+  vrtc_engine_load_lamport (loaded, 7);
+  g_assert_true (vrtc_engine_load_finish (loaded, &error));
+  g_assert_no_error (error);
+  /* the values were moved out of the node object */
+  g_assert_cmpint (vrtc_value_object_get (&box, "x")->kind, ==, VRTC_VALUE_NONE);
+  g_assert_true (vrtc_engine_init_from_loaded (e, loaded, NULL, 0, &error));
+  g_assert_no_error (error);
+  assert_loaded_stamps (e);
+  assert_prop (e, "box", "y", "2");   /* own unacked work is applied again on top */
+  g_assert_cmpuint (vrtc_engine_get_clock (e)->len, ==, 5);   /* a, b, me, y, z */
+
+  /* a wrong stamp names the key and field; nothing loaded is applied */
+  loaded = vrtc_engine_new ("me");
+  g_assert_false (vrtc_engine_load_stamps (loaded, "box", &bad, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE);
+  g_assert_nonnull (strstr (error->message, "snapshot.stamps.box.insert"));
+  vrtc_engine_free (loaded);
+  assert_prop (e, "box", "color", "\"#000008\"");
+
+  vrtc_value_clear (&box);
+  vrtc_value_clear (&scene);
+  vrtc_value_clear (&stamps);
+  vrtc_value_clear (&clock);
+  vrtc_value_clear (&bad);
+  vrtc_engine_free (e);
+}
+
 static void
 test_history (void)
 {
@@ -1184,6 +1332,8 @@ main (int   argc,
   g_test_add_func ("/engine/journal/compact-late-set", test_compact_late_set);
   g_test_add_func ("/engine/pending/cancel", test_pending_cancel);
   g_test_add_func ("/engine/journal/init-from-server", test_init_from_server);
+  g_test_add_func ("/engine/journal/snapshot-formats", test_snapshot_formats);
+  g_test_add_func ("/engine/journal/snapshot-load-order", test_snapshot_load_order);
   g_test_add_func ("/engine/journal/history", test_history);
   g_test_add_func ("/engine/history/views-match-replay", test_views_match_replay);
   g_test_add_func ("/engine/history/view-is-stable", test_view_is_stable);
