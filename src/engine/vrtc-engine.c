@@ -112,7 +112,9 @@ struct _Node {
   GArray     *inserts;        /* OpRef sorted by stamp */
   GArray     *removes;
   GArray     *moves;
-  GHashTable *props;          /* path -> Register */
+  Register  **props;          /* sorted by interned path pointer: a few per node, no hash */
+  guint32     n_props;
+  guint32     props_size;
   NodeBase   *base;
 
   /* computed */
@@ -130,6 +132,10 @@ struct _Node {
   Node       *noted_parent;   /* the parents whose ever_children hold us */
   GPtrArray  *noted_more;
 };
+
+/* For each register of a node, in path-address order. */
+#define NODE_FOREACH_REG(node, i, reg) \
+  for (guint i = 0; i < (node)->n_props && ((reg) = (node)->props[i], TRUE); i++)
 
 struct _VrtcEngine {
   char               *session_id;
@@ -418,15 +424,37 @@ register_get (VrtcEngine *engine,
               const char *path,
               gboolean    create)
 {
-  Register *reg = g_hash_table_lookup (node->props, path);
+  /* the same few paths repeat on every node: one copy each per engine, compared by address */
+  GHashTable *strings = (engine->view_of ? engine->view_of : engine)->strings;
+  const char *ipath = create ? intern (engine, path) : g_hash_table_lookup (strings, path);
+  guint lo = 0, hi = node->n_props;
+  Register *reg;
 
-  if (reg == NULL && create)
+  if (ipath == NULL)
+    return NULL;
+  while (lo < hi)
     {
-      reg = g_new0 (Register, 1);
-      /* the same few paths repeat on every node: one copy each per engine */
-      reg->path = intern (engine, path);
-      g_hash_table_insert (node->props, (char *) reg->path, reg);
+      guint mid = (lo + hi) / 2;
+
+      if ((guintptr) node->props[mid]->path < (guintptr) ipath)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  if (lo < node->n_props && node->props[lo]->path == ipath)
+    return node->props[lo];
+  if (!create)
+    return NULL;
+  if (node->n_props == node->props_size)
+    {
+      node->props_size = MAX (4, 2 * node->props_size);
+      node->props = g_renew (Register *, node->props, node->props_size);
+    }
+  memmove (&node->props[lo + 1], &node->props[lo], (node->n_props - lo) * sizeof (Register *));
+  reg = g_new0 (Register, 1);
+  reg->path = ipath;
+  node->props[lo] = reg;
+  node->n_props++;
   return reg;
 }
 
@@ -648,7 +676,9 @@ node_free (gpointer data)
   g_clear_pointer (&node->inserts, g_array_unref);
   g_clear_pointer (&node->removes, g_array_unref);
   g_clear_pointer (&node->moves, g_array_unref);
-  g_hash_table_unref (node->props);
+  for (guint r = 0; r < node->n_props; r++)
+    register_free (node->props[r]);
+  g_free (node->props);
   g_clear_pointer (&node->base, node_base_free);
   g_ptr_array_unref (node->children);
   g_clear_pointer (&node->ever_children, g_ptr_array_unref);
@@ -667,7 +697,6 @@ node_get (VrtcEngine *engine,
     {
       node = g_new0 (Node, 1);
       node->key = g_strdup (key);
-      node->props = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, register_free);
       node->children = g_ptr_array_new ();
       g_hash_table_insert (engine->nodes, node->key, node);
     }
@@ -2424,13 +2453,11 @@ vrtc_engine_list_properties (VrtcEngine *engine,
 {
   GPtrArray *out = g_ptr_array_new ();
   Node *node = engine->view_of ? view_node (engine, key) : node_get (engine, key, FALSE);
-  GHashTableIter iter;
   Register *reg;
 
   if (node == NULL)
     return out;
-  g_hash_table_iter_init (&iter, node->props);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+  NODE_FOREACH_REG (node, ri, reg)
     {
       const VrtcValue *value = &reg->value;
 
@@ -2635,7 +2662,6 @@ write_node (VrtcEngine      *engine,
             GString         *out)
 {
   g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
-  GHashTableIter iter;
   Register *reg;
   MaxStamp m = { VRTC_STAMP_ZERO, NULL };
   const OpRef *top_insert = refs_top (node->inserts);
@@ -2654,8 +2680,7 @@ write_node (VrtcEngine      *engine,
 
       max_stamp_scan (&m, node->moves, &chosen);
     }
-  g_hash_table_iter_init (&iter, node->props);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+  NODE_FOREACH_REG (node, ri, reg)
     {
       /* a view folds right before the scan: the scratch rejected bits are shared */
       if (facts->view != NULL)
@@ -2719,8 +2744,7 @@ write_node (VrtcEngine      *engine,
                 json_number_field (remove_from_base ? node->base->deleted_at
                                                     : top_remove->entry->msg->timestamp));
 
-  g_hash_table_iter_init (&iter, node->props);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+  NODE_FOREACH_REG (node, ri, reg)
     {
       const VrtcValue *value = facts->view ? view_value (facts->view, reg) : &reg->value;
 
@@ -2888,14 +2912,12 @@ parent_stamp (Node *node,
 static gboolean
 node_has_content (Node *node)
 {
-  GHashTableIter iter;
   Register *reg;
 
   if (node->exists || refs_top (node->removes) || refs_top (node->moves) ||
       (node->base != NULL && !vrtc_stamp_is_zero (&node->base->remove)))
     return TRUE;
-  g_hash_table_iter_init (&iter, node->props);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+  NODE_FOREACH_REG (node, ri, reg)
     if (reg->value.kind != VRTC_VALUE_NONE)
       return TRUE;
   return FALSE;
@@ -3390,8 +3412,7 @@ load_finish_node (VrtcEngine *engine,
                   Node       *node)
 {
   NodeBase *base = node->base;
-  GHashTableIter iter;
-  Register *reg;
+  guint kept = 0;
 
   if (base->clock.kind == VRTC_VALUE_NONE)
     vrtc_value_take_object (&base->clock, NULL, 0);
@@ -3414,22 +3435,28 @@ load_finish_node (VrtcEngine *engine,
     }
 
   base->reg_base.set = base->reg_base.max = base->insert;
-  g_hash_table_iter_init (&iter, node->props);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reg))
+  for (guint r = 0; r < node->n_props; r++)
     {
+      Register *reg = node->props[r];
+
       if (reg->base == NULL || reg->base->shared)
-        continue;
+        {
+          node->props[kept++] = reg;
+          continue;
+        }
       if (reg->value.kind == VRTC_VALUE_NONE || (reg->base->orphan && base->in_graph))
         {
           /* stamps of a property the snapshot gave no value: nothing to load */
-          g_hash_table_iter_remove (&iter);
+          register_free (reg);
           continue;
         }
+      node->props[kept++] = reg;
       if (!reg->base->stamped)
         reg->base->set = reg->base->max = base->insert;
       reg->base->stamped = FALSE;
       reg->base->orphan = FALSE;
     }
+  node->n_props = kept;
 }
 
 gboolean
@@ -3831,7 +3858,6 @@ clone_bases (VrtcEngine *src,
   g_hash_table_iter_init (&iter, src->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      GHashTableIter regs;
       Register *reg;
       Node *copy = NULL;
 
@@ -3852,8 +3878,7 @@ clone_bases (VrtcEngine *src,
           b->remove = restamp (dst, &node->base->remove);
           b->parent_stamp = restamp (dst, &node->base->parent_stamp);
         }
-      g_hash_table_iter_init (&regs, node->props);
-      while (g_hash_table_iter_next (&regs, NULL, (gpointer *) &reg))
+      NODE_FOREACH_REG (node, ri, reg)
         {
           Register *creg;
 
