@@ -339,6 +339,40 @@ vrtc_json_write_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* Whether prec + 1 significant digits can round-trip n: buf gets the nearest such digits,
+ * or a neighbour of them when only that one reads back as n. */
+static gboolean
+digits_round_trip (double n,
+                   int    prec,
+                   char  *buf,
+                   gsize  size)
+{
+  double back;
+  char *last;
+
+  g_snprintf (buf, size, "%.*e", prec, n);
+  back = g_ascii_strtod (buf, NULL);
+  if (back == n)
+    return TRUE;
+  /* %.*e rounds to nearest; the neighbour digit may round-trip too */
+  last = strchr (buf, 'e') - 1;
+  if (back < n && *last != '9')
+    {
+      (*last)++;
+      if (g_ascii_strtod (buf, NULL) == n)
+        return TRUE;
+      (*last)--;
+    }
+  if (back > n && *last != '0' && last != buf)
+    {
+      (*last)--;
+      if (g_ascii_strtod (buf, NULL) == n)
+        return TRUE;
+      (*last)++;
+    }
+  return FALSE;
+}
+
 /*
  * Shortest digits that round-trip, and among those the closest to n, laid out
  * the way ECMAScript's Number::toString does, so JavaScript peers print alike.
@@ -348,7 +382,7 @@ vrtc_json_write_number (GString *out,
                         double   n)
 {
   char buf[32], digits[20];
-  int prec, exp, k = 0, pt;
+  int lo = 0, hi = 16, k = 0, exp, pt;
 
   if (n == 0 || !isfinite (n))
     {
@@ -360,32 +394,28 @@ vrtc_json_write_number (GString *out,
       g_string_append_c (out, '-');
       n = -n;
     }
-  for (prec = 0; prec < 17; prec++)
+  /* an integer below 2^53 is its own shortest form */
+  if (n < 9007199254740992.0 && n == floor (n))
     {
-      double back;
-      char *last;
+      char tmp[20];
+      int i = sizeof tmp;
 
-      g_snprintf (buf, sizeof buf, "%.*e", prec, n);
-      back = g_ascii_strtod (buf, NULL);
-      if (back == n)
-        break;
-      /* %.*e rounds to nearest; the neighbour digit may round-trip too */
-      last = strchr (buf, 'e') - 1;
-      if (back < n && *last != '9')
-        {
-          (*last)++;
-          if (g_ascii_strtod (buf, NULL) == n)
-            break;
-          (*last)--;
-        }
-      if (back > n && *last != '0' && last != buf)
-        {
-          (*last)--;
-          if (g_ascii_strtod (buf, NULL) == n)
-            break;
-          (*last)++;
-        }
+      for (guint64 v = (guint64) n; v != 0; v /= 10)
+        tmp[--i] = (char) ('0' + v % 10);
+      g_string_append_len (out, tmp + i, (gssize) sizeof tmp - i);
+      return;
     }
+  /* if p digits round-trip so do p + 1: search for the fewest (17 always do) */
+  while (lo < hi)
+    {
+      int mid = (lo + hi) / 2;
+
+      if (digits_round_trip (n, mid, buf, sizeof buf))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  digits_round_trip (n, lo, buf, sizeof buf);
   for (const char *p = buf; *p != '\0' && *p != 'e'; p++)
     if (g_ascii_isdigit (*p))
       digits[k++] = *p;
