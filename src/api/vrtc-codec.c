@@ -6,596 +6,22 @@
 #include <string.h>
 
 #include "vrtc-codec.h"
+#include "vrtc-json-reader.h"
 #include "vrtc-optable.h"
 
 /*
- * Text is parsed by a strict RFC 8259 reader of our own rather than JsonParser: json-glib 1.6
- * wraps integers beyond 64 bits (JavaScript's JSON.stringify(2 ** 64) is an integer literal),
- * accepts trailing garbage, comments, single quotes and hex, and cannot say on which line an
- * array element starts. JsonNode stays the interchange type (value_from_node / value_to_node).
+ * Text is parsed by a strict RFC 8259 reader of our own (vrtc-json-reader.c) rather than
+ * JsonParser: json-glib 1.6 wraps integers beyond 64 bits (JavaScript's JSON.stringify(2 ** 64)
+ * is an integer literal), accepts trailing garbage, comments, single quotes and hex, and cannot
+ * say on which line an array element starts. JsonNode stays the interchange type
+ * (value_from_node / value_to_node).
  */
 
-#define MAX_DEPTH 512
 /* 2^53 - 1: the largest integer a double (and a JavaScript peer) holds exactly */
 #define MAX_SAFE_INTEGER 9007199254740991.0
 
 /* ---------------------------------------------------------------------------------------- */
 /* Reading JSON text                                                                          */
-
-typedef void (*ElementFunc) (gpointer           data,
-                             const char *const *path,
-                             guint              path_len,
-                             guint              index,
-                             guint              line);
-
-typedef struct {
-  const char  *p;
-  const char  *end;
-  const char  *line_start;
-  guint        line;
-  guint        depth;
-  /* path[d] is the key of the member being read at nesting d (NULL inside an array) */
-  const char  *path[MAX_DEPTH + 1];
-  ElementFunc  element_func;
-  gpointer     element_data;
-  guint        element_max_depth;
-} Reader;
-
-static gboolean read_value (Reader     *r,
-                            VrtcValue  *out,
-                            GError    **error);
-
-static guint
-column_of (const Reader *r,
-           const char   *at)
-{
-  return (guint) g_utf8_strlen (r->line_start, at - r->line_start) + 1;
-}
-
-G_GNUC_PRINTF (5, 6)
-static gboolean
-reader_error (const Reader  *r,
-              const char    *at,
-              GError       **error,
-              int            code,
-              const char    *format,
-              ...)
-{
-  g_autofree char *detail = NULL;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, VRTC_ERROR, code, "%u:%u: %s", r->line, column_of (r, at), detail);
-  return FALSE;
-}
-
-static gboolean
-unexpected (const Reader  *r,
-            GError       **error,
-            const char    *expected)
-{
-  guchar c;
-
-  if (r->p >= r->end)
-    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                         "unexpected end of text, expected %s", expected);
-  c = (guchar) *r->p;
-  if (c >= 0x20 && c < 0x7f)
-    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                         "unexpected character '%c', expected %s", c, expected);
-  return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                       "unexpected character U+%04X, expected %s",
-                       g_utf8_get_char (r->p), expected);
-}
-
-static void
-skip_ws (Reader *r)
-{
-  while (r->p < r->end)
-    {
-      char c = *r->p;
-
-      if (c == '\n')
-        {
-          r->line++;
-          r->line_start = ++r->p;
-        }
-      else if (c == ' ' || c == '\t' || c == '\r')
-        r->p++;
-      else
-        break;
-    }
-}
-
-static gboolean
-expect_char (Reader      *r,
-             char         c,
-             const char  *expected,
-             GError     **error)
-{
-  skip_ws (r);
-  if (r->p < r->end && *r->p == c)
-    {
-      r->p++;
-      return TRUE;
-    }
-  return unexpected (r, error, expected);
-}
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Reads four hex digits after "\u"; r->p points at the backslash. */
-static gboolean
-read_u_escape (Reader   *r,
-               gunichar *out,
-               GError  **error)
-{
-  gunichar u = 0;
-
-  if (r->end - r->p < 6)
-    return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                         "incomplete \\u escape in a string");
-  for (int i = 2; i < 6; i++)
-    {
-      int h = hex_value (r->p[i]);
-
-      if (h < 0)
-        return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                             "invalid \\u escape in a string");
-      u = (u << 4) | (gunichar) h;
-    }
-  r->p += 6;
-  *out = u;
-  return TRUE;
-}
-
-/* r->p is after the opening quote; the text is known to be valid UTF-8. */
-static gboolean
-read_string (Reader  *r,
-             char   **out,
-             GError **error)
-{
-  const char *start = r->p;
-  const char *p = start;
-  GString *s;
-
-  /* fast path: no escapes */
-  while (p < r->end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20)
-    p++;
-  if (p < r->end && *p == '"')
-    {
-      *out = g_strndup (start, p - start);
-      r->p = p + 1;
-      return TRUE;
-    }
-
-  s = g_string_new_len (start, p - start);
-  r->p = p;
-  while (r->p < r->end)
-    {
-      guchar c = (guchar) *r->p;
-
-      if (c == '"')
-        {
-          r->p++;
-          *out = g_string_free (s, FALSE);
-          return TRUE;
-        }
-      if (c < 0x20)
-        {
-          g_string_free (s, TRUE);
-          return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                               "unescaped control character U+%04X in a string", c);
-        }
-      if (c != '\\')
-        {
-          g_string_append_c (s, (char) c);
-          r->p++;
-          continue;
-        }
-      if (r->p + 1 >= r->end)
-        break;
-      switch (r->p[1])
-        {
-        case '"': g_string_append_c (s, '"'); r->p += 2; break;
-        case '\\': g_string_append_c (s, '\\'); r->p += 2; break;
-        case '/': g_string_append_c (s, '/'); r->p += 2; break;
-        case 'b': g_string_append_c (s, '\b'); r->p += 2; break;
-        case 'f': g_string_append_c (s, '\f'); r->p += 2; break;
-        case 'n': g_string_append_c (s, '\n'); r->p += 2; break;
-        case 'r': g_string_append_c (s, '\r'); r->p += 2; break;
-        case 't': g_string_append_c (s, '\t'); r->p += 2; break;
-        case 'u':
-          {
-            const char *at = r->p;
-            gunichar u;
-
-            if (!read_u_escape (r, &u, error))
-              {
-                g_string_free (s, TRUE);
-                return FALSE;
-              }
-            if (u == 0)
-              {
-                g_string_free (s, TRUE);
-                return reader_error (r, at, error, VRTC_ERROR_INVALID_VALUE,
-                                     "\\u0000 is not supported in a string");
-              }
-            if (u >= 0xd800 && u <= 0xdbff && r->end - r->p >= 6 &&
-                r->p[0] == '\\' && r->p[1] == 'u')
-              {
-                const char *low_at = r->p;
-                gunichar low;
-
-                if (!read_u_escape (r, &low, error))
-                  {
-                    g_string_free (s, TRUE);
-                    return FALSE;
-                  }
-                if (low >= 0xdc00 && low <= 0xdfff)
-                  u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-                else
-                  r->p = low_at;   /* lone high surrogate; read the next escape again */
-              }
-            /* a lone surrogate (JSON.stringify of a split pair) has no UTF-8 form */
-            if (u >= 0xd800 && u <= 0xdfff)
-              u = 0xfffd;
-            g_string_append_unichar (s, u);
-          }
-          break;
-        default:
-          g_string_free (s, TRUE);
-          return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON,
-                               "invalid escape in a string");
-        }
-    }
-  g_string_free (s, TRUE);
-  r->p = r->end;
-  return reader_error (r, r->p, error, VRTC_ERROR_INVALID_JSON, "unterminated string");
-}
-
-static gboolean
-read_number (Reader    *r,
-             VrtcValue *out,
-             GError   **error)
-{
-  const char *start = r->p;
-  const char *p = start;
-  gboolean integer = TRUE;
-  char buf[64];
-  char *copy = NULL;
-  double d;
-
-  if (p < r->end && *p == '-')
-    p++;
-  if (p < r->end && *p == '0')
-    p++;
-  else if (p < r->end && *p >= '1' && *p <= '9')
-    while (p < r->end && g_ascii_isdigit (*p))
-      p++;
-  else
-    {
-      r->p = p;
-      return unexpected (r, error, "a digit");
-    }
-  if (p < r->end && *p == '.')
-    {
-      integer = FALSE;
-      p++;
-      if (p >= r->end || !g_ascii_isdigit (*p))
-        {
-          r->p = p;
-          return unexpected (r, error, "a digit after the decimal point");
-        }
-      while (p < r->end && g_ascii_isdigit (*p))
-        p++;
-    }
-  if (p < r->end && (*p == 'e' || *p == 'E'))
-    {
-      integer = FALSE;
-      p++;
-      if (p < r->end && (*p == '+' || *p == '-'))
-        p++;
-      if (p >= r->end || !g_ascii_isdigit (*p))
-        {
-          r->p = p;
-          return unexpected (r, error, "a digit in the exponent");
-        }
-      while (p < r->end && g_ascii_isdigit (*p))
-        p++;
-    }
-
-  if (integer && p - start <= 16)
-    {
-      gint64 n = 0;
-
-      for (const char *q = *start == '-' ? start + 1 : start; q < p; q++)
-        n = n * 10 + (*q - '0');
-      d = *start == '-' ? -(double) n : (double) n;
-    }
-  else
-    {
-      gsize n = p - start;
-      char *s = n < sizeof buf ? buf : (copy = g_malloc (n + 1));
-
-      memcpy (s, start, n);
-      s[n] = '\0';
-      d = g_ascii_strtod (s, NULL);
-      g_free (copy);
-    }
-
-  if (!vrtc_value_set_number (out, d))
-    return reader_error (r, start, error, VRTC_ERROR_INVALID_VALUE,
-                         "number out of range: %.*s", (int) MIN (p - start, 40), start);
-  r->p = p;
-  return TRUE;
-}
-
-static gboolean
-read_literal (Reader     *r,
-              const char *word,
-              GError    **error)
-{
-  gsize n = strlen (word);
-
-  if ((gsize) (r->end - r->p) >= n && memcmp (r->p, word, n) == 0)
-    {
-      r->p += n;
-      return TRUE;
-    }
-  return unexpected (r, error, "a value");
-}
-
-static gboolean
-enter (Reader  *r,
-       GError **error)
-{
-  if (r->depth >= MAX_DEPTH)
-    return reader_error (r, r->p, error, VRTC_ERROR_TOO_LARGE,
-                         "nested deeper than %d levels", MAX_DEPTH);
-  r->depth++;
-  r->p++;
-  return TRUE;
-}
-
-static gboolean
-read_array (Reader    *r,
-            VrtcValue *out,
-            GError   **error)
-{
-  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (VrtcValue));
-  gboolean ok = FALSE;
-  gsize len;
-
-  if (!enter (r, error))
-    return FALSE;
-  r->path[r->depth - 1] = NULL;
-
-  skip_ws (r);
-  if (r->p < r->end && *r->p == ']')
-    {
-      r->p++;
-      ok = TRUE;
-      goto done;
-    }
-  for (;;)
-    {
-      VrtcValue item = VRTC_VALUE_INIT;
-
-      skip_ws (r);
-      if (r->element_func != NULL && r->depth <= r->element_max_depth)
-        r->element_func (r->element_data, r->path, r->depth - 1, items->len, r->line);
-      if (!read_value (r, &item, error))
-        goto done;
-      g_array_append_val (items, item);
-      skip_ws (r);
-      if (r->p < r->end && *r->p == ',')
-        {
-          r->p++;
-          continue;
-        }
-      if (r->p < r->end && *r->p == ']')
-        {
-          r->p++;
-          ok = TRUE;
-          break;
-        }
-      unexpected (r, error, "',' or ']'");
-      goto done;
-    }
-
-done:
-  r->depth--;
-  if (!ok)
-    {
-      for (guint i = 0; i < items->len; i++)
-        vrtc_value_clear (&g_array_index (items, VrtcValue, i));
-      return FALSE;
-    }
-  len = items->len;
-  vrtc_value_take_array (out, len ? g_array_steal (items, NULL) : NULL, (guint) len);
-  return TRUE;
-}
-
-static void
-clear_members (GArray *members)
-{
-  for (guint i = 0; i < members->len; i++)
-    {
-      VrtcMember *m = &g_array_index (members, VrtcMember, i);
-
-      g_free (m->key);
-      vrtc_value_clear (&m->value);
-    }
-}
-
-static gboolean
-read_object (Reader    *r,
-             VrtcValue *out,
-             GError   **error)
-{
-  g_autoptr(GArray) members = g_array_new (FALSE, TRUE, sizeof (VrtcMember));
-  gboolean ok = FALSE;
-  gsize len;
-
-  if (!enter (r, error))
-    return FALSE;
-
-  skip_ws (r);
-  if (r->p < r->end && *r->p == '}')
-    {
-      r->p++;
-      ok = TRUE;
-      goto done;
-    }
-  for (;;)
-    {
-      VrtcMember m = { NULL, VRTC_VALUE_INIT };
-
-      skip_ws (r);
-      if (r->p >= r->end || *r->p != '"')
-        {
-          unexpected (r, error, "a string as the member name");
-          goto done;
-        }
-      r->p++;
-      if (!read_string (r, &m.key, error))
-        goto done;
-      if (!expect_char (r, ':', "':' after the member name", error))
-        {
-          g_free (m.key);
-          goto done;
-        }
-      r->path[r->depth - 1] = m.key;
-      if (!read_value (r, &m.value, error))
-        {
-          g_free (m.key);
-          goto done;
-        }
-      g_array_append_val (members, m);
-      skip_ws (r);
-      if (r->p < r->end && *r->p == ',')
-        {
-          r->p++;
-          continue;
-        }
-      if (r->p < r->end && *r->p == '}')
-        {
-          r->p++;
-          ok = TRUE;
-          break;
-        }
-      unexpected (r, error, "',' or '}'");
-      goto done;
-    }
-
-done:
-  r->depth--;
-  if (!ok)
-    {
-      clear_members (members);
-      return FALSE;
-    }
-  len = members->len;
-  vrtc_value_take_object (out, len ? g_array_steal (members, NULL) : NULL, (guint) len);
-  return TRUE;
-}
-
-static gboolean
-read_value (Reader    *r,
-            VrtcValue *out,
-            GError   **error)
-{
-  char *s;
-
-  skip_ws (r);
-  if (r->p >= r->end)
-    return unexpected (r, error, "a value");
-
-  switch (*r->p)
-    {
-    case '{':
-      return read_object (r, out, error);
-    case '[':
-      return read_array (r, out, error);
-    case '"':
-      r->p++;
-      if (!read_string (r, &s, error))
-        return FALSE;
-      vrtc_value_take_string (out, s);
-      return TRUE;
-    case 't':
-      if (!read_literal (r, "true", error))
-        return FALSE;
-      vrtc_value_set_bool (out, TRUE);
-      return TRUE;
-    case 'f':
-      if (!read_literal (r, "false", error))
-        return FALSE;
-      vrtc_value_set_bool (out, FALSE);
-      return TRUE;
-    case 'n':
-      if (!read_literal (r, "null", error))
-        return FALSE;
-      vrtc_value_set_null (out);
-      return TRUE;
-    default:
-      if (*r->p == '-' || g_ascii_isdigit (*r->p))
-        return read_number (r, out, error);
-      return unexpected (r, error, "a value");
-    }
-}
-
-static void
-reader_init (Reader     *r,
-             const char *text,
-             gsize       len,
-             guint       first_line)
-{
-  memset (r, 0, offsetof (Reader, path));
-  r->p = text;
-  r->end = text + len;
-  r->line_start = text;
-  r->line = first_line;
-  r->element_func = NULL;
-  r->element_data = NULL;
-  r->element_max_depth = 0;
-}
-
-static gboolean
-check_utf8 (const char  *text,
-            gsize        len,
-            guint        first_line,
-            GError     **error)
-{
-  const char *bad;
-  Reader r;
-
-  if (g_utf8_validate_len (text, len, &bad))
-    return TRUE;
-  reader_init (&r, text, len, first_line);
-  for (const char *p = text; p < bad; p++)
-    if (*p == '\n')
-      {
-        r.line++;
-        r.line_start = p + 1;
-      }
-  if (*bad == '\0')
-    return reader_error (&r, bad, error, VRTC_ERROR_INVALID_JSON, "NUL byte in the text");
-  return reader_error (&r, bad, error, VRTC_ERROR_INVALID_JSON, "the text is not valid UTF-8");
-}
 
 static gsize
 text_length (const char *text,
@@ -616,15 +42,57 @@ skip_bom (const char *text,
   return text;
 }
 
+/* The reader checks UTF-8 as it goes; the codec's errors are those of a check of the whole
+ * text first. Called on failure: an invalid byte anywhere replaces the error. */
+static gboolean
+fail_utf8_first (const char  *text,
+                 gsize        len,
+                 const char  *name,
+                 GError     **error)
+{
+  GError *utf8_error = NULL;
+
+  if (vrtc_json_check_utf8 (text, len, &utf8_error))
+    return FALSE;
+  if (name != NULL)
+    g_prefix_error (&utf8_error, "%s:", name);
+  g_clear_error (error);
+  g_propagate_error (error, utf8_error);
+  return FALSE;
+}
+
+/* A whole text holding one value. */
+static gboolean
+parse_value (const char *text,
+             gsize       len,
+             VrtcValue  *out,
+             GError    **error)
+{
+  g_auto(VrtcJsonReader) r = { 0 };
+  VrtcValue tmp = VRTC_VALUE_INIT;
+
+  vrtc_json_reader_init (&r, text, len);
+  if (vrtc_json_reader_peek (&r) == VRTC_JSON_END)
+    vrtc_json_reader_error (&r, error, VRTC_ERROR_INVALID_JSON, "empty text");
+  else if (vrtc_json_reader_read_value (&r, &tmp, error))
+    {
+      if (vrtc_json_reader_end (&r, error))
+        {
+          vrtc_value_move (out, &tmp);
+          return TRUE;
+        }
+      vrtc_value_clear (&tmp);
+    }
+  return fail_utf8_first (text, len, NULL, error);
+}
+
 gboolean
 vrtc_codec_parse_value (const char *text,
                         gssize      len,
                         VrtcValue  *out,
                         GError    **error)
 {
-  VrtcValue tmp = VRTC_VALUE_INIT;
   gsize n;
-  Reader r;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
@@ -633,23 +101,7 @@ vrtc_codec_parse_value (const char *text,
     text = "";
   n = text_length (text, len);
   text = skip_bom (text, &n);
-  if (!check_utf8 (text, n, 1, error))
-    return FALSE;
-
-  reader_init (&r, text, n, 1);
-  skip_ws (&r);
-  if (r.p == r.end)
-    return reader_error (&r, r.p, error, VRTC_ERROR_INVALID_JSON, "empty text");
-  if (!read_value (&r, &tmp, error))
-    return FALSE;
-  skip_ws (&r);
-  if (r.p != r.end)
-    {
-      vrtc_value_clear (&tmp);
-      return unexpected (&r, error, "the end of the text");
-    }
-  vrtc_value_move (out, &tmp);
-  return TRUE;
+  return parse_value (text, n, out, error);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1226,6 +678,53 @@ decode_meta (const VrtcValue *obj,
   return TRUE;
 }
 
+typedef enum {
+  OP_SHAPE_PLAIN,     /* the value is kept as it is */
+  OP_SHAPE_INSERT,
+  OP_SHAPE_REMOVE,
+  OP_SHAPE_MOVE,
+  OP_SHAPE_META,
+} OpShape;
+
+static OpShape
+op_shape (const char *otype)
+{
+  if (strcmp (otype, "node.insert") == 0)
+    return OP_SHAPE_INSERT;
+  if (strcmp (otype, "node.remove") == 0)
+    return OP_SHAPE_REMOVE;
+  if (strcmp (otype, "node.move") == 0)
+    return OP_SHAPE_MOVE;
+  if (strcmp (otype, "meta.undo") == 0 || strcmp (otype, "meta.redo") == 0)
+    return OP_SHAPE_META;
+  return OP_SHAPE_PLAIN;
+}
+
+/* op->extras from values[i], the value of extra_names[i] (NULL, NONE or null: absent) */
+static void
+set_extras (VrtcOperation          *op,
+            const VrtcValue *const *values,
+            gboolean                steal)
+{
+  VrtcMember extras[N_EXTRAS];
+  guint n_extras = 0;
+
+  for (guint i = 0; i < N_EXTRAS; i++)
+    {
+      const VrtcValue *v = values[i];
+
+      if (v == NULL || v->kind == VRTC_VALUE_NONE || v->kind == VRTC_VALUE_NULL)
+        continue;
+      extras[n_extras].key = g_strdup (extra_names[i]);
+      extras[n_extras].value = (VrtcValue) VRTC_VALUE_INIT;
+      take_value (&extras[n_extras].value, v, steal);
+      n_extras++;
+    }
+  if (n_extras > 0)
+    vrtc_value_take_object (&op->extras, g_memdup2 (extras, sizeof (VrtcMember) * n_extras),
+                            n_extras);
+}
+
 static gboolean
 decode_operation (const VrtcValue *obj,
                   const char      *where,
@@ -1236,8 +735,7 @@ decode_operation (const VrtcValue *obj,
   VrtcOperation op = { 0 };
   const char *otype, *otype_name, *key, *path, *tag, *parent, *target;
   const VrtcValue *value;
-  VrtcMember extras[N_EXTRAS];
-  guint n_extras = 0;
+  const VrtcValue *extras[N_EXTRAS];
   gboolean meta, ok;
 
   if (obj->kind != VRTC_VALUE_OBJECT)
@@ -1265,20 +763,27 @@ decode_operation (const VrtcValue *obj,
   op.parent_key = g_strdup (parent);
   op.target_msg_id = g_strdup (target);
 
-  if (strcmp (otype, "node.insert") == 0)
-    ok = decode_insert (obj, where, &op, steal, error);
-  else if (strcmp (otype, "node.remove") == 0)
-    ok = decode_remove (obj, where, &op, error);
-  else if (strcmp (otype, "node.move") == 0)
-    ok = decode_move (obj, where, &op, error);
-  else if (strcmp (otype, "meta.undo") == 0 || strcmp (otype, "meta.redo") == 0)
-    ok = decode_meta (obj, where, &op, error);
-  else
+  switch (op_shape (otype))
     {
+    case OP_SHAPE_INSERT:
+      ok = decode_insert (obj, where, &op, steal, error);
+      break;
+    case OP_SHAPE_REMOVE:
+      ok = decode_remove (obj, where, &op, error);
+      break;
+    case OP_SHAPE_MOVE:
+      ok = decode_move (obj, where, &op, error);
+      break;
+    case OP_SHAPE_META:
+      ok = decode_meta (obj, where, &op, error);
+      break;
+    case OP_SHAPE_PLAIN:
+    default:
       value = vrtc_value_object_get (obj, "value");
       if (value != NULL)
         take_value (&op.value, value, steal);
       ok = TRUE;
+      break;
     }
   if (!ok)
     {
@@ -1287,19 +792,8 @@ decode_operation (const VrtcValue *obj,
     }
 
   for (guint i = 0; i < N_EXTRAS; i++)
-    {
-      const VrtcValue *v = vrtc_value_object_get (obj, extra_names[i]);
-
-      if (v == NULL || v->kind == VRTC_VALUE_NULL)
-        continue;
-      extras[n_extras].key = g_strdup (extra_names[i]);
-      extras[n_extras].value = (VrtcValue) VRTC_VALUE_INIT;
-      take_value (&extras[n_extras].value, v, steal);
-      n_extras++;
-    }
-  if (n_extras > 0)
-    vrtc_value_take_object (&op.extras, g_memdup2 (extras, sizeof (VrtcMember) * n_extras),
-                            n_extras);
+    extras[i] = vrtc_value_object_get (obj, extra_names[i]);
+  set_extras (&op, extras, steal);
 
   vrtc_op_resolve (&op);
   vrtc_op_clear (out);
@@ -1511,6 +1005,324 @@ vrtc_codec_decode_message (const VrtcValue *obj,
   return decode_message (obj, NULL, FALSE, error);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Decoding straight from the text                                                           */
+
+/*
+ * vrtc_codec_parse_message first decodes the message as it reads the text, with no tree of
+ * the whole text: member names are matched by length and first byte, each string is copied
+ * once, into the message. That path takes well-formed messages of the usual shape only: on
+ * anything else (an error of any kind, a field given twice or under both of its names, an
+ * unsorted or repeated clock entry) it gives up, and the text is parsed into a tree and
+ * decoded by decode_message, which reports what is wrong. When it gives a message, it gives
+ * the one decode_message would. Ops that reshape their fields (node.insert, node.remove,
+ * node.move, meta.undo, meta.redo) are read into a tree of their own for decode_operation.
+ */
+
+typedef struct {
+  const char *name;
+  gsize       len;
+} FieldName;
+
+static int
+field_id (const FieldName *names,
+          guint            n_names,
+          const char      *key,
+          gsize            len)
+{
+  for (guint i = 0; i < n_names; i++)
+    if (names[i].len == len && names[i].name[0] == key[0] &&
+        memcmp (names[i].name, key, len) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* The op members read as they come. The extras follow value, in the order of extra_names. */
+enum {
+  OP_OTYPE,
+  OP_OT,
+  OP_KEY,
+  OP_PATH,
+  OP_TAG,
+  OP_PARENT_KEY,
+  OP_TARGET_MSG_ID,
+  N_OP_STRINGS,
+  OP_VALUE = N_OP_STRINGS,
+  OP_FIRST_EXTRA,
+  N_OP_FIELDS = OP_FIRST_EXTRA + N_EXTRAS
+};
+
+static const FieldName op_fields[] = {
+  { "otype", 5 }, { "ot", 2 }, { "key", 3 }, { "path", 4 }, { "tag", 3 }, { "parentKey", 9 },
+  { "targetMsgId", 11 }, { "value", 5 },
+  { "alpha", 5 }, { "from", 4 }, { "index", 5 }, { "length", 6 }, { "position", 8 },
+  { "separator", 9 }, { "to", 2 },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (op_fields) == N_OP_FIELDS);
+
+/* A string, or null (left NULL). */
+static gboolean
+stream_string (VrtcJsonReader  *r,
+               char           **out)
+{
+  VrtcJsonKind kind = vrtc_json_reader_peek (r);
+
+  if (kind == VRTC_JSON_NULL)
+    return vrtc_json_reader_read_null (r, NULL);
+  return kind == VRTC_JSON_STRING && vrtc_json_reader_dup_string (r, out, NULL);
+}
+
+/* An op of a reshaping kind: text holds just its object, already read once. */
+static gboolean
+reread_operation (const char    *text,
+                  gsize          len,
+                  VrtcOperation *out)
+{
+  g_auto(VrtcJsonReader) r = { 0 };
+  VrtcValue obj = VRTC_VALUE_INIT;
+  gboolean ok;
+
+  vrtc_json_reader_init (&r, text, len);
+  ok = vrtc_json_reader_read_value (&r, &obj, NULL) &&
+       decode_operation (&obj, NULL, out, TRUE, NULL);
+  vrtc_value_clear (&obj);
+  return ok;
+}
+
+static gboolean
+stream_operation (VrtcJsonReader *r,
+                  const char     *text,
+                  VrtcOperation  *out)
+{
+  char *strings[N_OP_STRINGS] = { NULL };
+  VrtcValue values[N_OP_FIELDS - OP_VALUE] = { VRTC_VALUE_INIT };
+  const VrtcValue *extras[N_EXTRAS];
+  gsize start = vrtc_json_reader_offset (r);
+  guint32 seen = 0;
+  const char *key;
+  gsize key_len;
+  char *otype;
+  gboolean ok = vrtc_json_reader_begin_object (r, NULL);
+
+  while (ok && vrtc_json_reader_next_member (r, &key, &key_len, NULL))
+    {
+      int id = field_id (op_fields, N_OP_FIELDS, key, key_len);
+
+      if (id < 0)
+        ok = vrtc_json_reader_skip (r, NULL);
+      else if (seen & (1u << id))
+        ok = FALSE;
+      else if (id < N_OP_STRINGS)
+        ok = stream_string (r, &strings[id]);
+      else
+        ok = vrtc_json_reader_read_value (r, &values[id - OP_VALUE], NULL);
+      if (id >= 0)
+        seen |= 1u << id;
+    }
+
+  otype = strings[OP_OTYPE] != NULL ? strings[OP_OTYPE] : strings[OP_OT];
+  if (!ok || vrtc_json_reader_failed (r) ||
+      (seen & (1u << OP_OTYPE) && seen & (1u << OP_OT)) || otype == NULL || *otype == '\0')
+    ok = FALSE;
+  else if (op_shape (otype) != OP_SHAPE_PLAIN)
+    ok = reread_operation (text + start, vrtc_json_reader_offset (r) - start, out);
+  else if (strings[OP_KEY] == NULL && !g_str_has_prefix (otype, "meta."))
+    ok = FALSE;   /* missing */
+  else
+    {
+      VrtcOperation op = { 0 };
+
+      op.otype = otype;
+      strings[otype == strings[OP_OTYPE] ? OP_OTYPE : OP_OT] = NULL;
+      op.key = strings[OP_KEY] ? g_steal_pointer (&strings[OP_KEY]) : g_strdup ("");
+      op.path = strings[OP_PATH] ? g_steal_pointer (&strings[OP_PATH]) : g_strdup ("");
+      op.tag = g_steal_pointer (&strings[OP_TAG]);
+      op.parent_key = g_steal_pointer (&strings[OP_PARENT_KEY]);
+      op.target_msg_id = g_steal_pointer (&strings[OP_TARGET_MSG_ID]);
+      vrtc_value_move (&op.value, &values[0]);
+      for (guint i = 0; i < N_EXTRAS; i++)
+        extras[i] = &values[OP_FIRST_EXTRA - OP_VALUE + i];
+      set_extras (&op, extras, TRUE);
+      vrtc_op_resolve (&op);
+      vrtc_op_clear (out);
+      *out = op;
+    }
+
+  for (guint i = 0; i < N_OP_STRINGS; i++)
+    g_free (strings[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    vrtc_value_clear (&values[i]);
+  return ok;
+}
+
+static gboolean
+stream_ops (VrtcJsonReader *r,
+            const char     *text,
+            VrtcMessage    *msg)
+{
+  guint size = 0;
+
+  if (!vrtc_json_reader_begin_array (r, NULL))
+    return FALSE;
+  while (vrtc_json_reader_next_element (r, NULL))
+    {
+      if (msg->n_ops == size)
+        {
+          size = MAX (size * 2, 1);
+          msg->ops = g_renew (VrtcOperation, msg->ops, size);
+          memset (&msg->ops[msg->n_ops], 0, sizeof (VrtcOperation) * (size - msg->n_ops));
+        }
+      if (!stream_operation (r, text, &msg->ops[msg->n_ops]))
+        return FALSE;
+      msg->n_ops++;
+    }
+  if (msg->ops == NULL)
+    msg->ops = g_new0 (VrtcOperation, 1);
+  return !vrtc_json_reader_failed (r);
+}
+
+/* A count as get_count takes it. */
+static gboolean
+stream_count (VrtcJsonReader *r,
+              gint64         *out)
+{
+  VrtcValue v = VRTC_VALUE_INIT;
+
+  v.kind = VRTC_VALUE_NUMBER;
+  return vrtc_json_reader_read_number (r, &v.u.num, NULL) && get_count (&v, NULL, "", out, NULL);
+}
+
+static gboolean
+stream_clock (VrtcJsonReader *r,
+              VrtcClock      *clock)
+{
+  const char *session;
+  gsize len;
+  gint64 count;
+
+  if (vrtc_json_reader_peek (r) == VRTC_JSON_NULL)
+    return vrtc_json_reader_read_null (r, NULL);
+  if (!vrtc_json_reader_begin_object (r, NULL))
+    return FALSE;
+  /* session stays valid while a number is read */
+  while (vrtc_json_reader_next_member (r, &session, &len, NULL))
+    {
+      if (!stream_count (r, &count))
+        return FALSE;
+      /* a repeated entry: the last one wins, which only the tree knows */
+      if (vrtc_clock_get (clock, session) > 0)
+        return FALSE;
+      if (count > 0)
+        vrtc_clock_set (clock, session, (guint64) count);
+    }
+  return !vrtc_json_reader_failed (r);
+}
+
+/* Both names of a field share a slot: a field given twice, or under both names, gives up. */
+enum {
+  MSG_ID,
+  MSG_SESSION_ID,
+  MSG_CLIENT,
+  MSG_LAMPORT_TIME,
+  MSG_LT,
+  MSG_TIMESTAMP,
+  MSG_TS,
+  MSG_CLOCK,
+  MSG_VECTOR_CLOCK,
+  MSG_OPS,
+  N_MSG_FIELDS
+};
+
+static const FieldName msg_fields[] = {
+  { "id", 2 }, { "sessionId", 9 }, { "client", 6 }, { "lamportTime", 11 }, { "lt", 2 },
+  { "timestamp", 9 }, { "ts", 2 }, { "clock", 5 }, { "vectorClock", 11 }, { "ops", 3 },
+};
+static const guint8 msg_field_slots[] = { 0, 1, 1, 2, 2, 3, 3, 4, 4, 5 };
+G_STATIC_ASSERT (G_N_ELEMENTS (msg_fields) == N_MSG_FIELDS);
+G_STATIC_ASSERT (G_N_ELEMENTS (msg_field_slots) == N_MSG_FIELDS);
+
+static VrtcMessage *
+stream_message (const char *text,
+                gsize       len)
+{
+  g_auto(VrtcJsonReader) r = { 0 };
+  VrtcMessage *msg = vrtc_msg_alloc ();
+  char *id = NULL;
+  char *session = NULL;
+  gint64 lamport = -1;
+  double timestamp = 0;
+  guint32 seen = 0;
+  const char *key;
+  gsize key_len;
+  gboolean ok;
+
+  vrtc_json_reader_init (&r, text, len);
+  ok = vrtc_json_reader_begin_object (&r, NULL);
+  while (ok && vrtc_json_reader_next_member (&r, &key, &key_len, NULL))
+    {
+      int field = field_id (msg_fields, N_MSG_FIELDS, key, key_len);
+      guint32 slot;
+
+      if (field < 0)
+        {
+          ok = vrtc_json_reader_skip (&r, NULL);
+          continue;
+        }
+      slot = 1u << msg_field_slots[field];
+      if (seen & slot)
+        {
+          ok = FALSE;
+          break;
+        }
+      seen |= slot;
+      switch (field)
+        {
+        case MSG_ID:
+          ok = vrtc_json_reader_dup_string (&r, &id, NULL);
+          break;
+        case MSG_SESSION_ID:
+        case MSG_CLIENT:
+          ok = vrtc_json_reader_dup_string (&r, &session, NULL);
+          break;
+        case MSG_LAMPORT_TIME:
+        case MSG_LT:
+          ok = stream_count (&r, &lamport);
+          break;
+        case MSG_TIMESTAMP:
+        case MSG_TS:
+          if (vrtc_json_reader_peek (&r) == VRTC_JSON_NULL)
+            ok = vrtc_json_reader_read_null (&r, NULL);
+          else
+            ok = vrtc_json_reader_read_number (&r, &timestamp, NULL);
+          break;
+        case MSG_CLOCK:
+        case MSG_VECTOR_CLOCK:
+          ok = stream_clock (&r, &msg->clock);
+          break;
+        case MSG_OPS:
+        default:
+          ok = stream_ops (&r, text, msg);
+          break;
+        }
+    }
+
+  if (ok && !vrtc_json_reader_failed (&r) && vrtc_json_reader_end (&r, NULL) &&
+      id != NULL && session != NULL && *session != '\0' && lamport >= 0 &&
+      (seen & (1u << msg_field_slots[MSG_OPS])) &&
+      check_id (id, session, NULL, "id", &msg->seq, NULL))
+    {
+      msg->id = id;
+      msg->session_id = session;
+      msg->lamport = lamport;
+      msg->timestamp = timestamp;
+      return msg;
+    }
+  g_free (id);
+  g_free (session);
+  vrtc_msg_unref (msg);
+  return NULL;
+}
+
 VrtcMessage *
 vrtc_codec_parse_message (const char *text,
                           gssize      len,
@@ -1518,8 +1330,19 @@ vrtc_codec_parse_message (const char *text,
 {
   VrtcValue value = VRTC_VALUE_INIT;
   VrtcMessage *msg;
+  gsize n;
 
-  if (!vrtc_codec_parse_value (text, len, &value, error))
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  if (text == NULL)
+    text = "";
+  n = text_length (text, len);
+  text = skip_bom (text, &n);
+  msg = stream_message (text, n);
+  if (msg != NULL)
+    return msg;
+
+  if (!parse_value (text, n, &value, error))
     return NULL;
   msg = decode_message (&value, NULL, TRUE, error);
   vrtc_value_clear (&value);
@@ -1932,9 +1755,9 @@ vrtc_codec_parse_journal (const char *text,
   VrtcValue snapshot = VRTC_VALUE_INIT;
   Journal j = { name ? name : "<journal>", parsed, &snapshot, NULL, NULL };
   gboolean ok = TRUE;
+  g_auto(VrtcJsonReader) r = { 0 };
   gpointer *items;
   gsize n_items;
-  Reader r;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
   g_return_val_if_fail (messages != NULL, FALSE);
@@ -1943,32 +1766,20 @@ vrtc_codec_parse_journal (const char *text,
     text = "";
   text = skip_bom (text, &len);
 
-  if (!check_utf8 (text, len, 1, error))
-    {
-      g_prefix_error (error, "%s:", j.name);
-      return FALSE;
-    }
-
-  reader_init (&r, text, len, 1);
+  vrtc_json_reader_init (&r, text, len);
   j.top_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   j.journal_lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  r.element_func = record_element_line;
-  r.element_data = &j;
-  r.element_max_depth = 3;
+  vrtc_json_reader_set_element_func (&r, record_element_line, &j, 3);
 
   /* one document, or one per line (JSON lines) */
-  for (;;)
+  while (vrtc_json_reader_peek (&r) != VRTC_JSON_END)
     {
       VrtcValue value = VRTC_VALUE_INIT;
-      guint line;
+      guint line = vrtc_json_reader_line (&r);
 
-      skip_ws (&r);
-      if (r.p >= r.end)
-        break;
-      line = r.line;
       g_array_set_size (j.top_lines, 0);
       g_array_set_size (j.journal_lines, 0);
-      if (!read_value (&r, &value, error))
+      if (!vrtc_json_reader_read_value (&r, &value, error))
         {
           g_prefix_error (error, "%s:", j.name);
           ok = FALSE;
@@ -1989,12 +1800,10 @@ vrtc_codec_parse_journal (const char *text,
         break;
 
       /* the next value must start on a line of its own */
-      while (r.p < r.end && (*r.p == ' ' || *r.p == '\t' || *r.p == '\r'))
-        r.p++;
-      if (r.p < r.end && *r.p != '\n')
+      if (!vrtc_json_reader_end_line (&r, error))
         {
-          ok = unexpected (&r, error, "the end of the line");
           g_prefix_error (error, "%s:", j.name);
+          ok = FALSE;
           break;
         }
     }
@@ -2005,7 +1814,7 @@ vrtc_codec_parse_journal (const char *text,
   if (!ok)
     {
       vrtc_value_clear (&snapshot);
-      return FALSE;
+      return fail_utf8_first (text, len, j.name, error);
     }
 
   items = g_ptr_array_steal (parsed, &n_items);

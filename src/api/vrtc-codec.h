@@ -36,6 +36,8 @@ gboolean     vrtc_codec_decode_operation (const VrtcValue *obj,
                                           GError         **error);
 VrtcMessage *vrtc_codec_decode_message   (const VrtcValue *obj,
                                           GError         **error);
+/* parse_value + decode_message, but a message of the usual shape is decoded straight from
+ * the text, with no tree (same result, same errors). */
 VrtcMessage *vrtc_codec_parse_message    (const char      *text,
                                           gssize           len,
                                           GError         **error);

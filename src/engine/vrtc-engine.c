@@ -24,6 +24,7 @@ typedef struct {
 enum {
   REF_REJECTED      = 1 << 0,   /* in the live state */
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
+  REF_IS_SET        = 1 << 2,   /* a set or an insert: kept here so folds need not reach the op */
 };
 
 /*
@@ -489,9 +490,7 @@ ref_set_value (const OpRef *ref,
 static gboolean
 ref_is_set (const OpRef *ref)
 {
-  VrtcOpKind kind = ref_op (ref)->type->kind;
-
-  return kind == VRTC_OP_KIND_SET || kind == VRTC_OP_KIND_NODE_INSERT;
+  return (ref->flags & REF_IS_SET) != 0;
 }
 
 /* Recomputes the value from the base and every op (SEMANTICS.md 3). */
@@ -1207,7 +1206,9 @@ apply_op (VrtcEngine *engine,
           guint       i)
 {
   const VrtcOperation *op = &entry->msg->ops[i];
-  OpRef ref = { op_stamp (entry, i), entry, i, 0 };
+  OpRef ref = { op_stamp (entry, i), entry, i,
+                (op->type->kind == VRTC_OP_KIND_SET || op->type->kind == VRTC_OP_KIND_NODE_INSERT)
+                  ? REF_IS_SET : 0 };
   Node *node;
 
   switch (op->type->kind)

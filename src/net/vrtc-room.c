@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "vrtc-room.h"
+#include "vrtc-snapshot-load.h"
 
 /* The session of the relay's own replica; it never commits, it only receives. */
 #define RELAY_SESSION "relay"
@@ -240,7 +241,6 @@ room_load (VrtcRoom *room,
   g_autoptr(GPtrArray) journal = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
   g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) local = NULL;
-  VrtcValue snapshot = VRTC_VALUE_INIT;
   sqlite3_stmt *stmt = NULL;
   gint64 last_seq = 0;
   gboolean ok = FALSE;
@@ -277,10 +277,10 @@ room_load (VrtcRoom *room,
       room->folded_total = sqlite3_column_int64 (stmt, 0);
       last_seq = sqlite3_column_int64 (stmt, 1);
       room->snapshot_json = g_strdup (json);
-      if (json == NULL || !vrtc_codec_parse_value (json, -1, &snapshot, &local))
+      if (json == NULL)
         {
-          g_set_error (error, VRTC_ERROR, VRTC_ERROR_FAILED, "%s: stored snapshot: %s",
-                       room->db_path, local ? local->message : "missing");
+          g_set_error (error, VRTC_ERROR, VRTC_ERROR_FAILED, "%s: stored snapshot: missing",
+                       room->db_path);
           goto out;
         }
     }
@@ -324,9 +324,9 @@ room_load (VrtcRoom *room,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (!vrtc_engine_init_from_server (room->engine,
-                                     room->snapshot_json ? &snapshot : NULL,
-                                     (VrtcMessage **) journal->pdata, journal->len, &local))
+  /* streamed: the snapshot is never held as a value of the whole document */
+  if (!vrtc_snapshot_init_engine (room->engine, room->snapshot_json, -1,
+                                  (VrtcMessage **) journal->pdata, journal->len, &local))
     {
       g_set_error (error, VRTC_ERROR, VRTC_ERROR_FAILED, "%s: stored state: %s",
                    room->db_path, local->message);
@@ -347,7 +347,6 @@ room_load (VrtcRoom *room,
 out:
   if (stmt != NULL)
     sqlite3_finalize (stmt);
-  vrtc_value_clear (&snapshot);
   return ok;
 }
 
@@ -626,7 +625,6 @@ compact (VrtcRoom *room,
 {
   g_autoptr(GPtrArray) journal = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
   g_autoptr(GError) local = NULL;
-  VrtcValue snapshot = VRTC_VALUE_INIT;
   guint length = vrtc_engine_journal_length (room->engine);
   const char *json;
   gint64 last_seq;
@@ -701,12 +699,10 @@ compact (VrtcRoom *room,
   /* Start the replica again from the snapshot it just wrote, as a joining client does:
    * the engine keeps every entry it ever received, so this bounds its memory and the
    * cost of the next compaction. */
-  if (!vrtc_codec_parse_value (room->snapshot_json, -1, &snapshot, &local) ||
-      !vrtc_engine_init_from_server (room->engine, &snapshot,
-                                     (VrtcMessage **) journal->pdata, journal->len, &local))
+  if (!vrtc_snapshot_init_engine (room->engine, room->snapshot_json, -1,
+                                  (VrtcMessage **) journal->pdata, journal->len, &local))
     g_warning ("room %s: the new snapshot does not load back: %s", room->name,
                local->message);
-  vrtc_value_clear (&snapshot);
   g_info ("compact room=%s folded=%u total=%" G_GINT64_FORMAT " journal=%u", room->name, n,
           room->folded_total, journal->len);
   return TRUE;

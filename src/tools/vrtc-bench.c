@@ -17,7 +17,9 @@
 #include <glib/gstdio.h>
 
 #include "vrtc-codec.h"
+#include "vrtc-bench-relay.h"
 #include "vrtc-engine.h"
+#include "vrtc-snapshot-load.h"
 #include "vrtc-tool.h"
 
 /*
@@ -60,6 +62,8 @@ typedef struct {
   guint    w6_graph_positions;
   guint    w6_replay_positions;
   guint    w7_nodes;
+  guint    w8_clients;
+  double   w8_seconds;
   char    *tmpdir;           /* W7 snapshot and graph files */
 } BenchConfig;
 
@@ -1245,11 +1249,10 @@ run_w7_load (Bench *b)
    * before later repetitions can leave freed-but-kept heap behind */
   for (guint r = 0; r <= reps; r++)
     {
-      VrtcValue snapshot = VRTC_VALUE_INIT;
       VrtcEngine *e = vrtc_engine_new ("bench-w7-load");
-      double t0 = now_s (), t1, t2;
+      double t0 = now_s (), t1;
 
-      if (!vrtc_codec_parse_value (text, (gssize) len, &snapshot, &error))
+      if (!vrtc_snapshot_init_engine (e, text, (gssize) len, NULL, 0, &error))
         {
           g_printerr ("vrtc bench: W7: %s\n", error->message);
           b->failed = TRUE;
@@ -1257,25 +1260,14 @@ run_w7_load (Bench *b)
           return;
         }
       t1 = now_s ();
-      if (!vrtc_engine_init_from_server (e, &snapshot, NULL, 0, &error))
-        {
-          g_printerr ("vrtc bench: W7: %s\n", error->message);
-          b->failed = TRUE;
-        }
-      t2 = now_s ();
-      vrtc_value_clear (&snapshot);
       if (r > 0)
-        {
-          t_load[r - 1] = t2 - t0;
-          t_parse[r - 1] = t1 - t0;
-        }
+        t_load[r - 1] = t1 - t0;
       else
         {
           g_autofree char *g = NULL;
 
           rss_peak = proc_status_mb ("VmHWM");
-          /* what the replica itself holds: the parsed value is freed (malloc_trim gives its
-           * pages back), the text is still here, so subtract it */
+          /* what the replica itself holds: the text is still here, so subtract it */
           malloc_trim (0);
           rss_state = proc_status_mb ("VmRSS") - len / 1048576.0;
           g = graph_of (e);
@@ -1283,29 +1275,53 @@ run_w7_load (Bench *b)
         }
       vrtc_engine_free (e);
     }
+  /* the baseline, in the same process: the whole text parsed into one value first */
+  for (guint r = 0; r < reps; r++)
+    {
+      VrtcValue snapshot = VRTC_VALUE_INIT;
+      VrtcEngine *e = vrtc_engine_new ("bench-w7-load");
+      double t0 = now_s (), t1, t2;
+
+      if (!vrtc_codec_parse_value (text, (gssize) len, &snapshot, &error) ||
+          !vrtc_engine_init_from_server (e, &snapshot, NULL, 0, &error))
+        {
+          g_printerr ("vrtc bench: W7: %s\n", error->message);
+          b->failed = TRUE;
+          vrtc_value_clear (&snapshot);
+          vrtc_engine_free (e);
+          return;
+        }
+      t1 = now_s ();
+      vrtc_value_clear (&snapshot);
+      t2 = now_s ();
+      t_parse[r] = t1 - t0 + (t2 - t1);
+      vrtc_engine_free (e);
+    }
   g_unlink (snap_path);
   g_unlink (graph_path);
 
   trace ("W7 load", t_load, reps);
   emit (b, &(Figure) {
-    .workload = "W7", .metric = "w7.load.time", .label = "load the snapshot (parse + init_from_server)",
+    .workload = "W7", .metric = "w7.load.time", .label = "load the snapshot (streamed from the text)",
     .size = size, .value = 1e3 * median (t_load, reps), .unit = "ms", .better = "lower",
     .n = reps, .target_op = TARGET_LE, .target = 1000,
-    .note = "peers: Y.applyUpdate into a fresh doc, Automerge.load, LoroDoc import" });
+    .note = "vrtc_snapshot_init_engine: the JSON reader hands the engine one key at a time; "
+            "peers: Y.applyUpdate into a fresh doc, Automerge.load, LoroDoc import" });
   emit (b, &(Figure) {
-    .workload = "W7", .metric = "w7.load.parse", .label = "of which JSON parse (vrtc_codec_parse_value)",
+    .workload = "W7", .metric = "w7.load.value", .label = "baseline: parse to one value, then load it",
     .size = size, .value = 1e3 * median (t_parse, reps), .unit = "ms", .better = "lower",
-    .n = reps });
+    .n = reps,
+    .note = "vrtc_codec_parse_value + init_from_server, the path before streaming, same process" });
   emit (b, &(Figure) {
     .workload = "W7", .metric = "w7.load.rss", .label = "peak RSS, loading the snapshot",
     .size = size, .value = rss_peak, .unit = "MB", .better = "lower", .n = 1,
     .target_op = TARGET_LE, .target = 150,
-    .note = "VmHWM right after the first load, in a child process that ran only this step "
+    .note = "VmHWM right after the first (streamed) load, in a child process that ran only this step "
             "(the snapshot text included); peers: VmHWM of a separate node process" });
   emit (b, &(Figure) {
     .workload = "W7", .metric = "w7.load.rss_state", .label = "RSS of the loaded replica (minus the text)",
     .size = size, .value = rss_state, .unit = "MB", .better = "lower", .n = 1,
-    .note = "VmRSS after the first load (parsed value freed, malloc_trim) minus the snapshot "
+    .note = "VmRSS after the first load (malloc_trim) minus the snapshot "
             "text's size; peers: the same after a full GC" });
   emit (b, &(Figure) {
     .workload = "W7", .metric = "w7.load.same", .label = "loaded graph == builder's graph",
@@ -1313,6 +1329,57 @@ run_w7_load (Bench *b)
     .target_op = TARGET_GE, .target = 1 });
   if (!same)
     b->failed = TRUE;
+}
+
+/* ---- W8: the relay ---- */
+
+static void
+run_w8 (Bench *b)
+{
+  const BenchConfig *cfg = b->cfg;
+  const guint window = 8;
+  VrtcBenchRelayFigures one = { 0 }, many = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size1 = NULL, *size = NULL;
+  gboolean ok;
+
+  ok = vrtc_bench_relay (cfg->w8_clients, window, cfg->w8_seconds / 3, cfg->w8_seconds,
+                         &one, &many, &error);
+  if (!ok)
+    {
+      g_printerr ("vrtc bench: W8: %s\n", error->message);
+      b->failed = TRUE;
+      if (many.n_clients == 0)
+        return;
+    }
+  size1 = size_str ("1 client, window %u, %.0f s", window, one.seconds);
+  size = size_str ("%u clients in one room, window %u, %.0f s", many.n_clients, window,
+                   many.seconds);
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.one.acked", .label = "relay: acked messages, one client",
+    .size = size1, .value = one.acked_per_s, .unit = "msg/s", .better = "higher", .n = 1,
+    .note = "the real vrtc-relay (a child process, SQLite in WAL mode, acked once committed) "
+            "on 127.0.0.1; the clients are VrtcStore + VrtcClient in the bench process" });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.one.p50", .label = "relay: commit to ack, one client, p50",
+    .size = size1, .value = one.ack_p50_ms, .unit = "ms", .better = "lower", .n = 1 });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.acked", .label = "relay: acked messages, all clients",
+    .size = size, .value = many.acked_per_s, .unit = "msg/s", .better = "higher", .n = 1 });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.delivered", .label = "relay: broadcasts applied by peers",
+    .size = size, .value = many.delivered_per_s, .unit = "msg/s", .better = "higher", .n = 1,
+    .note = "each message is broadcast to every other client of the room" });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.p50", .label = "relay: commit to ack, p50",
+    .size = size, .value = many.ack_p50_ms, .unit = "ms", .better = "lower", .n = 1 });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.p99", .label = "relay: commit to ack, p99",
+    .size = size, .value = many.ack_p99_ms, .unit = "ms", .better = "lower", .n = 1 });
+  emit (b, &(Figure) {
+    .workload = "W8", .metric = "w8.same", .label = "relay: every replica's graph identical",
+    .size = size, .value = many.converged ? 1 : 0, .unit = "bool", .better = "higher", .n = 1,
+    .target_op = TARGET_GE, .target = 1 });
 }
 
 /* ---- the driver: one child process per job ---- */
@@ -1334,6 +1401,7 @@ static const BenchJob jobs[] = {
   { "W6", "W6", run_w6, NULL, NULL },
   { "W7", "W7-build", run_w7_build, "w7.build.rss", "peak RSS, building (journal kept)" },
   { "W7", "W7-load", run_w7_load, NULL, NULL },
+  { "W8", "W8", run_w8, NULL, NULL },
 };
 
 /* Runs a job in a child; appends its JSON lines (and its peak RSS) to out. */
@@ -1518,10 +1586,10 @@ parse_workloads (const char *spec,
 
       if (g_ascii_strcasecmp (p, "all") == 0)
         {
-          for (guint w = 1; w <= 7; w++)
+          for (guint w = 1; w <= 8; w++)
             selected[w] = TRUE;
         }
-      else if ((p[0] == 'W' || p[0] == 'w') && p[1] >= '1' && p[1] <= '7' && p[2] == '\0')
+      else if ((p[0] == 'W' || p[0] == 'w') && p[1] >= '1' && p[1] <= '8' && p[2] == '\0')
         selected[p[1] - '0'] = TRUE;
       else
         return FALSE;
@@ -1539,13 +1607,13 @@ vrtc_tool_bench (int    argc,
   gboolean quick = FALSE, json = FALSE, cold_heap = FALSE;
   gint reps = 0;
   gint64 seed = 1;
-  gboolean selected[8] = { FALSE };
+  gboolean selected[9] = { FALSE };
   BenchConfig cfg = { 0 };
   GString *out = g_string_new (NULL);
   gboolean ok = TRUE;
   const GOptionEntry entries[] = {
     { "workload", 'w', 0, G_OPTION_ARG_STRING, &workload,
-      N_("W1 … W7, a comma-separated list, or “all” (the default)"), N_("W") },
+      N_("W1 … W8, a comma-separated list, or “all” (the default)"), N_("W") },
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
       N_("Smaller sizes, for a CI smoke run (targets are not judged)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
@@ -1568,7 +1636,8 @@ vrtc_tool_bench (int    argc,
   g_option_context_set_summary (context,
     _("Runs the workloads of issue 6 on the engine, each in its own child process:\n"
       "W1 local commits, W2 receive, W3 concurrent merge, W4 crdt-benchmarks B3.1 and C1.2,\n"
-      "W5 undo, W6 history positions, W7 a 100,000-node scene (memory and load).\n"
+      "W5 undo, W6 history positions, W7 a 100,000-node scene (memory and load),\n"
+      "W8 the vrtc-relay server with clients on loopback.\n"
       "Times are medians of several runs after a warm-up, on the monotonic clock."));
   g_option_context_set_description (context,
     _("bench/run-all runs this with --json next to the same workloads on Yjs, Automerge\n"
@@ -1589,7 +1658,7 @@ vrtc_tool_bench (int    argc,
     }
   if (!parse_workloads (workload ? workload : "all", selected) || reps < 0 || seed < 0)
     {
-      g_printerr (_("vrtc bench: --workload takes W1 to W7, a comma-separated list, or all; "
+      g_printerr (_("vrtc bench: --workload takes W1 to W8, a comma-separated list, or all; "
                     "--reps and --seed must not be negative\n"));
       return VRTC_TOOL_EXIT_USAGE;
     }
@@ -1608,6 +1677,8 @@ vrtc_tool_bench (int    argc,
   cfg.w6_graph_positions = quick ? 20 : 200;
   cfg.w6_replay_positions = quick ? 3 : 20;
   cfg.w7_nodes = quick ? 10000 : 100000;
+  cfg.w8_clients = quick ? 5 : 20;
+  cfg.w8_seconds = quick ? 2 : 10;
   cfg.tmpdir = g_dir_make_tmp ("vrtc-bench-XXXXXX", &error);
   if (cfg.tmpdir == NULL)
     {

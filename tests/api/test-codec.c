@@ -957,6 +957,206 @@ test_dialect_type (void)
   g_assert_true (G_TYPE_IS_BOXED (VRTC_TYPE_SNAPSHOT));
 }
 
+/* ---------------------------------------------------------------------------------------- */
+
+/* vrtc_codec_parse_message decodes most messages as it reads the text, and the others through
+ * a tree (vrtc_codec_parse_value + vrtc_codec_decode_message): the two must always agree. */
+
+#define HEAD "\"id\":\"a:2\",\"sessionId\":\"a\",\"lamportTime\":3,"
+#define SET_OP "{\"key\":\"k\",\"otype\":\"number.set\",\"path\":\"x\",\"value\":1}"
+
+static const char *const stream_cases[] = {
+  seed_input,
+  compact_expected,
+  "\xef\xbb\xbf {\n \"ops\" : [ " SET_OP " ] ,\n " HEAD "\"timestamp\":null}\n",
+  /* clocks: unsorted, repeated (the last one wins), empty, under their other name */
+  "{" HEAD "\"clock\":{\"c\":2,\"a\":1,\"b\":0},\"ops\":[]}",
+  "{" HEAD "\"clock\":{\"a\":1,\"a\":0},\"ops\":[]}",
+  "{" HEAD "\"clock\":{\"a\":0,\"a\":3,\"b\":1,\"b\":2},\"ops\":[]}",
+  "{" HEAD "\"vectorClock\":{\"z\":4},\"ops\":[]}",
+  "{" HEAD "\"clock\":{\"y\":1},\"vectorClock\":{\"z\":4},\"ops\":[]}",
+  "{" HEAD "\"vectorClock\":7,\"clock\":{\"y\":1},\"ops\":[]}",
+  /* fields twice, or under both names with the same value */
+  "{" HEAD "\"ops\":5,\"ops\":[" SET_OP "]}",
+  "{" HEAD "\"client\":\"a\",\"lt\":3,\"ts\":5,\"timestamp\":5,\"ops\":[]}",
+  "{\"id\":\"b:1\",\"id\":\"a:2\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+  "{" HEAD "\"ops\":[{\"key\":\"j\",\"key\":\"k\",\"otype\":\"a.b\",\"ot\":\"a.b\","
+  "\"value\":[1],\"value\":{\"v\":2},\"alpha\":1,\"alpha\":null}]}",
+  /* escaped member names, numbers written oddly, unknown members of every kind */
+  "{\"\\u0069d\":\"a:2\",\"session\\u0049d\":\"a\",\"lamportTime\":3.0e0,\"ts\":-0.0,"
+  "\"extra\":{\"ops\":[1,{\"id\":\"x\"}],\"s\":\"\\ud83d\\ude00\"},\"more\":[null,true],"
+  "\"ops\":[{\"k\\u0065y\":\"\\u00e9\",\"otype\":\"vendor.thing\",\"path\":null,"
+  "\"tag\":null,\"parentKey\":\"p\",\"targetMsgId\":null,\"name\":7,\"other\":{\"a\":[]},"
+  "\"from\":1,\"to\":\"x\",\"separator\":\"\\n\",\"position\":[1,2],\"length\":null,"
+  "\"index\":{},\"alpha\":false}]}",
+  /* ops of every shape, the reshaping ones among plain ones */
+  "{" HEAD "\"ops\":[" SET_OP ","
+  "{\"key\":\".\",\"ot\":\"node.insert\",\"path\":\"children\",\"value\":{\"key\":\"c\","
+  "\"tag\":\"Mesh\",\"name\":\"C\",\"position\":[0,1,2]}},"
+  "{\"key\":\"d\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+  "\"parentKey\":\"scene\",\"value\":{\"name\":\"D\",\"tag\":\"x\"},\"index\":2},"
+  "{\"key\":\"g\",\"otype\":\"node.remove\",\"path\":\"children\",\"value\":\"c\"},"
+  "{\"key\":\"d\",\"otype\":\"node.move\",\"value\":{\"newParent\":\"g\"}},"
+  "{\"otype\":\"meta.undo\",\"value\":\"b:1\"},"
+  "{\"otype\":\"meta.redo\",\"key\":null,\"targetMsgId\":\"b:1\"},"
+  "{\"otype\":\"meta.note\",\"key\":null,\"value\":[\"x\"]},"
+  "{\"key\":\"k\",\"otype\":\"vector3.add\",\"path\":\"p\",\"value\":[1,0.5,-0.25]},"
+  "{\"key\":\"k\",\"otype\":\"text.insert\",\"path\":\"t\",\"value\":\"a\\\"b\",\"position\":0}"
+  "]}",
+};
+
+static void
+check_same_message (const VrtcMessage *a,
+                    const VrtcMessage *b)
+{
+  for (VrtcDialect d = VRTC_DIALECT_SEED; d <= VRTC_DIALECT_COMPACT; d++)
+    {
+      g_autofree char *ja = write_message (a, d);
+      g_autofree char *jb = write_message (b, d);
+
+      g_assert_cmpstr (ja, ==, jb);
+    }
+  g_assert_cmpuint (a->seq, ==, b->seq);
+  g_assert_cmpuint (a->n_ops, ==, b->n_ops);
+  g_assert_nonnull (a->ops);
+  for (guint i = 0; i < a->n_ops; i++)
+    {
+      g_assert_true (a->ops[i].type == b->ops[i].type);
+      g_assert_cmpstr (a->ops[i].name, ==, b->ops[i].name);
+      g_assert_true (vrtc_value_equal (&a->ops[i].value, &b->ops[i].value));
+      g_assert_true (vrtc_value_equal (&a->ops[i].extras, &b->ops[i].extras));
+    }
+}
+
+/* Through the tree alone. */
+static VrtcMessage *
+tree_message (const char  *text,
+              GError     **error)
+{
+  VrtcValue v = VRTC_VALUE_INIT;
+  VrtcMessage *msg;
+
+  if (!vrtc_codec_parse_value (text, -1, &v, error))
+    return NULL;
+  msg = vrtc_codec_decode_message (&v, error);
+  vrtc_value_clear (&v);
+  return msg;
+}
+
+static void
+test_stream_same (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stream_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VrtcMessage) streamed = NULL;
+      g_autoptr(VrtcMessage) tree = NULL;
+
+      g_test_message ("case %u: %s", i, stream_cases[i]);
+      streamed = vrtc_codec_parse_message (stream_cases[i], -1, &error);
+      g_assert_no_error (error);
+      tree = tree_message (stream_cases[i], &error);
+      g_assert_no_error (error);
+      check_same_message (streamed, tree);
+    }
+}
+
+/* The same messages, written by hand. */
+static void
+test_stream_expected (void)
+{
+  static const struct { guint index; const char *seed; } expected[] = {
+    { 2, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[" SET_OP "],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 3, "{\"clock\":{\"a\":1,\"c\":2},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 4, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 5, "{\"clock\":{\"a\":3,\"b\":2},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 6, "{\"clock\":{\"z\":4},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 8, "{\"clock\":{\"y\":1},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 9, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[" SET_OP "],"
+         "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 12, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":["
+          "{\"key\":\"k\",\"otype\":\"a.b\",\"path\":\"\",\"value\":{\"v\":2}}],"
+          "\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 13, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":["
+          "{\"alpha\":false,\"from\":1,\"index\":{},\"key\":\"\xc3\xa9\","
+          "\"otype\":\"vendor.thing\",\"parentKey\":\"p\",\"path\":\"\",\"position\":[1,2],"
+          "\"separator\":\"\\n\",\"to\":\"x\"}],\"sessionId\":\"a\",\"timestamp\":0}" },
+    { 14, "{\"clock\":{},\"id\":\"a:2\",\"lamportTime\":3,\"ops\":[" SET_OP ","
+          "{\"key\":\"c\",\"otype\":\"node.insert\",\"parentKey\":\"scene\",\"path\":\"\","
+          "\"tag\":\"Mesh\",\"value\":{\"name\":\"C\",\"position\":[0,1,2]}},"
+          "{\"index\":2,\"key\":\"d\",\"otype\":\"node.insert\",\"parentKey\":\"scene\","
+          "\"path\":\"\",\"tag\":\"Group\",\"value\":{\"name\":\"D\",\"tag\":\"x\"}},"
+          "{\"key\":\"c\",\"otype\":\"node.remove\",\"path\":\"\"},"
+          "{\"key\":\"d\",\"otype\":\"node.move\",\"path\":\"\","
+          "\"value\":{\"newParent\":\"g\",\"nodeKey\":\"d\"}},"
+          "{\"key\":\"\",\"otype\":\"meta.undo\",\"path\":\"\",\"targetMsgId\":\"b:1\"},"
+          "{\"key\":\"\",\"otype\":\"meta.redo\",\"path\":\"\",\"targetMsgId\":\"b:1\"},"
+          "{\"key\":\"\",\"otype\":\"meta.note\",\"path\":\"\",\"value\":[\"x\"]},"
+          "{\"key\":\"k\",\"otype\":\"vector3.add\",\"path\":\"p\",\"value\":[1,0.5,-0.25]},"
+          "{\"key\":\"k\",\"otype\":\"text.insert\",\"path\":\"t\",\"position\":0,"
+          "\"value\":\"a\\\"b\"}],\"sessionId\":\"a\",\"timestamp\":0}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(VrtcMessage) msg = parse_ok (stream_cases[expected[i].index]);
+      g_autofree char *out = write_message (msg, VRTC_DIALECT_SEED);
+
+      g_test_message ("case %u", expected[i].index);
+      g_assert_cmpstr (out, ==, expected[i].seed);
+    }
+}
+
+/* Bad messages give the tree's errors: the first in its order, syntax before meaning, and
+ * UTF-8 before anything. */
+static void
+test_stream_errors (void)
+{
+  static const struct { const char *text; const char *message; } cases[] = {
+    { "{" HEAD "\"ops\":[],\"ops\":5}", "ops: expected an array, got a number" },
+    { "{" HEAD "\"clock\":{\"a\":1,\"b\":-1},\"ops\":[]}",
+      "clock.b: expected a non-negative integer, got -1" },
+    { "{" HEAD "\"clock\":{\"a\":1.5},\"ops\":[]}",
+      "clock.a: expected a non-negative integer, got 1.5" },
+    { "{" HEAD "\"client\":\"b\",\"ops\":[]}", "client: conflicts with sessionId" },
+    { "{\"id\":\"b:2\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"b:2\" does not match session \"a\"" },
+    { "{\"ops\":[{\"key\":5}],\"id\":\"b:2\",\"sessionId\":\"a\"}", "lamportTime: missing" },
+    { "{" HEAD "\"ops\":[" SET_OP ",{\"otype\":\"x.y\"}]}", "ops[1].key: missing" },
+    { "{" HEAD "\"ops\":[{\"key\":\"k\",\"otype\":\"node.insert\",\"value\":5}]}",
+      "ops[0].value: expected an object, got a number" },
+    { "{" HEAD "\"ops\":[{\"key\":\"k\",\"otype\":\"node.insert\",\"value\":5}],}",
+      "1:97: unexpected character '}', expected a string as the member name" },
+    { "{\"id\":7,\"x\":[1,,2]}", "1:16: unexpected character ',', expected a value" },
+    { "{\"id\":7,\"x\":[1,,2],\"y\":\"\xff\"}", "1:25: the text is not valid UTF-8" },
+    { "{\"id\":7,\"x\":\"\\u0000\"}", "1:14: \\u0000 is not supported in a string" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) tree_error = NULL;
+      g_autoptr(VrtcMessage) msg = NULL;
+      g_autoptr(VrtcMessage) tree = NULL;
+
+      g_test_message ("case %u: %s", i, cases[i].text);
+      msg = vrtc_codec_parse_message (cases[i].text, -1, &error);
+      g_assert_null (msg);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      tree = tree_message (cases[i].text, &tree_error);
+      g_assert_null (tree);
+      g_assert_error (error, VRTC_ERROR, tree_error->code);
+      g_assert_cmpstr (error->message, ==, tree_error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -992,6 +1192,9 @@ main (int   argc,
   g_test_add_func ("/codec/journal/single", test_journal_single);
   g_test_add_func ("/codec/snapshot", test_snapshot);
   g_test_add_func ("/codec/dialect-type", test_dialect_type);
+  g_test_add_func ("/codec/stream/same", test_stream_same);
+  g_test_add_func ("/codec/stream/expected", test_stream_expected);
+  g_test_add_func ("/codec/stream/errors", test_stream_errors);
 
   return g_test_run ();
 }

@@ -2,25 +2,26 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <gio/gio.h>
 
+#include "vrtc-bench-relay.h"
 #include "vrtc-client.h"
 #include "vrtc-operation.h"
-#include "vrtc-relay.h"
 #include "vrtc-store.h"
 
 /*
- * The bounded load test of the net layer: N clients (a VrtcStore and a VrtcClient each) in
- * one room of an in-process VrtcRelay on loopback, all in this one thread and main loop.
- * Each client keeps up to WINDOW messages unacked and commits another as each ack comes
- * in, for SECONDS. A single client alone in a room, measured first in the same run, is the
- * baseline the load figures are divided by.
- *
- * Run it with `meson test --benchmark`, or directly: relay-load --seconds 10 --clients 20.
+ * W8, the load test of the net layer: the real vrtc-relay, started as a child process with
+ * its rooms in a temporary directory, and N clients (a VrtcStore and a VrtcClient each) in
+ * one room, all in this process's main loop; so the relay and the clients each have a core
+ * of a two-core machine. Each client keeps up to `window` messages unacked and commits
+ * another as each ack comes in, for `seconds`. A single client alone in a room, measured
+ * first in the same run, is the baseline the load figures are compared with.
  */
 
 /* Setting up, draining and converging are waited for this long at most. */
@@ -39,6 +40,7 @@ typedef struct {
 
 struct Run {
   const char  *name;
+  VrtcBenchRelayFigures *out;
   guint        n_clients;
   guint        window;
   gboolean     committing;
@@ -127,7 +129,7 @@ on_error (VrtcClient *client,
           LoadClient *c)
 {
   if (c->run->errors++ == 0)
-    g_printerr ("relay-load: %s: %s%s%s\n", c->run->name, msg_id ? msg_id : "",
+    g_printerr ("vrtc bench: W8: %s: %s%s%s\n", c->run->name, msg_id ? msg_id : "",
                 msg_id ? ": " : "", message);
 }
 
@@ -201,13 +203,13 @@ percentile (GArray *sorted,
 
 /* Runs one measurement; FALSE when it could not be set up or did not converge. */
 static gboolean
-run_load (Run       *run,
-          VrtcRelay *relay,
+run_load (Run        *run,
+          const char *base_url,
           const char *room,
-          double     seconds,
-          gboolean   check)
+          double      seconds,
+          gboolean    check)
 {
-  g_autofree char *url = vrtc_relay_get_url (relay, room);
+  g_autofree char *url = g_strconcat (base_url, room, NULL);
   gint64 start;
   gboolean ok = TRUE;
 
@@ -242,7 +244,7 @@ run_load (Run       *run,
 
   if (!RUN_UNTIL (all_connected (run) && all_acked (run) && all_same_clock (run)))
     {
-      g_printerr ("relay-load: %s: the clients did not join within %d s\n", run->name, SETTLE_S);
+      g_printerr ("vrtc bench: W8: %s: the clients did not join within %d s\n", run->name, SETTLE_S);
       return FALSE;
     }
 
@@ -259,7 +261,7 @@ run_load (Run       *run,
   /* drain what is in flight, then every replica must hold the same graph */
   if (!RUN_UNTIL (all_acked (run) && all_same_clock (run)))
     {
-      g_printerr ("relay-load: %s: did not drain within %d s\n", run->name, SETTLE_S);
+      g_printerr ("vrtc bench: W8: %s: did not drain within %d s\n", run->name, SETTLE_S);
       ok = FALSE;
     }
   else if (check)
@@ -272,13 +274,20 @@ run_load (Run       *run,
 
           if (strcmp (json, json0) != 0)
             {
-              g_printerr ("relay-load: %s: replicas 0 and %u differ\n", run->name, i);
+              g_printerr ("vrtc bench: W8: %s: replicas 0 and %u differ\n", run->name, i);
               ok = FALSE;
             }
         }
     }
 
   g_array_sort (run->latencies, compare_doubles);
+  run->out->n_clients = run->n_clients;
+  run->out->seconds = run->seconds;
+  run->out->acked_per_s = run->acked / run->seconds;
+  run->out->delivered_per_s = run->delivered / run->seconds;
+  run->out->ack_p50_ms = percentile (run->latencies, 0.50);
+  run->out->ack_p99_ms = percentile (run->latencies, 0.99);
+  run->out->converged = ok;
   return ok && run->errors == 0;
 }
 
@@ -320,93 +329,104 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-static void
-print_row (const Run *run,
-           double     baseline_rate)
+/* vrtc-relay next to this program (the build tree, or bindir), else on PATH. */
+static char *
+find_relay (void)
 {
-  double rate = run->acked / run->seconds;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
 
-  printf ("%-10s %7u %8.1f %12.0f %7.2fx %14.0f %11.2f %11.2f\n",
-          run->name, run->n_clients, run->seconds, rate,
-          baseline_rate > 0 ? rate / baseline_rate : 0,
-          run->delivered / run->seconds,
-          percentile (run->latencies, 0.50), percentile (run->latencies, 0.99));
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+      char *path = g_build_filename (dir, "vrtc-relay", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        return path;
+      g_free (path);
+    }
+  return g_find_program_in_path ("vrtc-relay");
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Starts vrtc-relay on a free port of 127.0.0.1; *url gets "ws://127.0.0.1:PORT/". */
+static GSubprocess *
+start_relay (const char  *data_dir,
+             char       **url,
+             GError     **error)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VrtcRelay) relay = NULL;
+  g_autofree char *program = find_relay ();
+  g_autoptr(GSubprocess) relay = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  const char *prefix = "vrtc-relay: listening on ";
+
+  if (program == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "vrtc-relay is neither next to vrtc nor on PATH");
+      return NULL;
+    }
+  relay = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, program, "--data-dir",
+                            data_dir, "--port", "0", "--max-clients", "0", NULL);
+  if (relay == NULL)
+    return NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
+  line = g_data_input_stream_read_line (out, NULL, NULL, error);
+  if (line == NULL || !g_str_has_prefix (line, prefix))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     "%s did not say where it listens", program);
+      g_subprocess_force_exit (relay);
+      return NULL;
+    }
+  *url = g_strdup (line + strlen (prefix));
+  return g_steal_pointer (&relay);
+}
+
+gboolean
+vrtc_bench_relay (guint                  n_clients,
+                  guint                  window,
+                  double                 baseline_seconds,
+                  double                 seconds,
+                  VrtcBenchRelayFigures *baseline,
+                  VrtcBenchRelayFigures *load,
+                  GError               **error)
+{
   g_autofree char *data_dir = NULL;
-  double seconds = 10;
-  double baseline_seconds = 3;
-  int clients = 20;
-  int window = 8;
-  Run baseline = { 0 }, load = { 0 };
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) relay = NULL;
+  Run base_run = { 0 }, load_run = { 0 };
   gboolean ok;
-  const GOptionEntry entries[] = {
-    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Length of the load run (10)", "S" },
-    { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Clients in the room (20)", "N" },
-    { "window", 0, 0, G_OPTION_ARG_INT, &window,
-      "Unacked messages each client keeps in flight (8)", "W" },
-    { "baseline-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &baseline_seconds,
-      "Length of the single-client baseline run (3)", "S" },
-    { NULL }
-  };
 
-  context = g_option_context_new ("— load a relay with many clients on loopback");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  data_dir = g_dir_make_tmp ("vrtc-bench-relay-XXXXXX", error);
+  if (data_dir == NULL)
+    return FALSE;
+  relay = start_relay (data_dir, &url, error);
+  if (relay == NULL)
     {
-      g_printerr ("relay-load: %s\n", error->message);
-      return 2;
-    }
-  if (seconds <= 0 || baseline_seconds <= 0 || clients < 1 || window < 1)
-    {
-      g_printerr ("relay-load: --seconds, --baseline-seconds, --clients and --window must be "
-                  "positive\n");
-      return 2;
+      remove_tree (data_dir);
+      return FALSE;
     }
 
-  data_dir = g_dir_make_tmp ("vrtc-relay-load-XXXXXX", &error);
-  if (data_dir == NULL ||
-      (relay = vrtc_relay_new (data_dir, &error)) == NULL ||
-      !vrtc_relay_listen (relay, "127.0.0.1", 0, &error))
-    {
-      g_printerr ("relay-load: cannot start the relay: %s\n", error->message);
-      return 1;
-    }
+  base_run.name = "baseline";
+  base_run.out = baseline;
+  base_run.n_clients = 1;
+  base_run.window = window;
+  ok = run_load (&base_run, url, "baseline", MIN (baseline_seconds, seconds), FALSE);
 
-  baseline.name = "baseline";
-  baseline.n_clients = 1;
-  baseline.window = window;
-  ok = run_load (&baseline, relay, "baseline", MIN (baseline_seconds, seconds), FALSE);
+  load_run.name = "load";
+  load_run.out = load;
+  load_run.n_clients = n_clients;
+  load_run.window = window;
+  ok = run_load (&load_run, url, "load", seconds, TRUE) && ok;
 
-  load.name = "load";
-  load.n_clients = clients;
-  load.window = window;
-  ok = run_load (&load, relay, "load", seconds, TRUE) && ok;
-
-  printf ("relay-load: in-process VrtcRelay and VrtcClients on 127.0.0.1, one thread, "
-          "window %d, relay data under %s\n", window, g_get_tmp_dir ());
-  printf ("%-10s %7s %8s %12s %8s %14s %11s %11s\n", "run", "clients", "seconds", "acked msg/s",
-          "ratio", "deliveries/s", "ack p50 ms", "ack p99 ms");
-  print_row (&baseline, baseline.acked / baseline.seconds);
-  print_row (&load, baseline.acked / baseline.seconds);
-  printf ("acked msg/s: messages committed and acked per second, all clients together; "
-          "deliveries/s: messages applied by a replica from a peer; ratio: acked msg/s over "
-          "the baseline's; %s\n",
-          ok ? "the replicas converged to identical JSON" : "FAILED (see above)");
-  fflush (stdout);
-
-  run_clear (&baseline);
-  run_clear (&load);
-  vrtc_relay_stop (relay);
-  g_clear_object (&relay);
+  run_clear (&base_run);
+  run_clear (&load_run);
+  g_subprocess_send_signal (relay, SIGTERM);
+  g_subprocess_wait (relay, NULL, NULL);
   remove_tree (data_dir);
-
-  return ok ? 0 : 1;
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 "the clients did not all converge or an error frame came back (see above)");
+  return ok;
 }
