@@ -76,9 +76,9 @@ typedef struct {
 
 typedef struct {
   gboolean   exists;          /* FALSE: the snapshot only holds ops on a key with no insert */
-  char      *tag;
-  char      *name;
-  char      *parent;
+  const char *tag;            /* interned in the engine, like parent and name */
+  const char *name;
+  const char *parent;
   VrtcStamp  insert;
   VrtcStamp  first;
   VrtcStamp  remove;
@@ -219,6 +219,13 @@ intern (VrtcEngine *engine,
       g_hash_table_add (engine->strings, found);
     }
   return found;
+}
+
+static const char *
+intern_or_null (VrtcEngine *engine,
+                const char *s)
+{
+  return s != NULL ? intern (engine, s) : NULL;
 }
 
 static inline const VrtcOperation *
@@ -658,9 +665,6 @@ register_add (VrtcEngine  *engine,
 static void
 node_base_free (NodeBase *base)
 {
-  g_free (base->tag);
-  g_free (base->name);
-  g_free (base->parent);
   vrtc_value_clear (&base->clock);
   g_clear_pointer (&base->graph_children, g_ptr_array_unref);
   g_free (base);
@@ -3207,10 +3211,8 @@ load_props (VrtcEngine *engine,
       const VrtcValue *clock = vrtc_value_object_get (nv, "clock");
 
       base->in_graph = TRUE;
-      g_free (base->tag);
-      base->tag = g_strdup (string_or_null (vrtc_value_object_get (nv, "tag")));
-      g_free (base->name);
-      base->name = g_strdup (string_or_null (vrtc_value_object_get (nv, "name")));
+      base->tag = intern_or_null (engine, string_or_null (vrtc_value_object_get (nv, "tag")));
+      base->name = intern_or_null (engine, string_or_null (vrtc_value_object_get (nv, "name")));
       vrtc_value_clear (&base->clock);
       if (clock != NULL)
         {
@@ -3356,9 +3358,8 @@ vrtc_engine_load_stamps (VrtcEngine      *engine,
   base->remove = remove;
   base->parent_stamp = parent_stamp;
   base->exists = !(exists != NULL && exists->kind == VRTC_VALUE_BOOL && !exists->u.b);
-  g_free (base->parent);
   base->parent = parent != NULL && parent->kind == VRTC_VALUE_ARRAY
-    ? g_strdup (parent->u.items[0].u.str) : NULL;
+    ? intern (engine, parent->u.items[0].u.str) : NULL;
   for (guint m = 0; props != NULL && props->kind == VRTC_VALUE_OBJECT && m < props->len; m++)
     {
       const VrtcValue *ps = &props->u.members[m].value;
@@ -3430,7 +3431,7 @@ load_finish_node (VrtcEngine *engine,
       base->first = base->insert;
       base->parent_stamp = base->insert;
       if (base->parent == NULL)
-        base->parent = g_strdup (ROOT_KEY);
+        base->parent = intern (engine, ROOT_KEY);
       if (base->deleted_given)
         base->remove = (VrtcStamp) { base->lamport, intern (engine, ""), 1 };
     }
@@ -3458,6 +3459,12 @@ load_finish_node (VrtcEngine *engine,
       reg->base->orphan = FALSE;
     }
   node->n_props = kept;
+  /* a loaded node rarely gains properties: no room to spare */
+  if (node->props_size > kept)
+    {
+      node->props = kept > 0 ? g_renew (Register *, node->props, kept) : (g_free (node->props), NULL);
+      node->props_size = kept;
+    }
 }
 
 gboolean
@@ -3495,8 +3502,7 @@ vrtc_engine_load_finish (VrtcEngine *engine,
 
           if (child != NULL && child->base != NULL && child->base->in_graph && !child->base->has_stamps)
             {
-              g_free (child->base->parent);
-              child->base->parent = g_strdup (node->key);
+              child->base->parent = intern (engine, node->key);
               child->base->first.index = c + 2;
             }
         }
@@ -3869,9 +3875,9 @@ clone_bases (VrtcEngine *src,
           copy = node_get (dst, node->key, TRUE);
           b = copy->base = g_new0 (NodeBase, 1);
           *b = *node->base;
-          b->tag = g_strdup (node->base->tag);
-          b->name = g_strdup (node->base->name);
-          b->parent = g_strdup (node->base->parent);
+          b->tag = intern_or_null (dst, node->base->tag);
+          b->name = intern_or_null (dst, node->base->name);
+          b->parent = intern_or_null (dst, node->base->parent);
           memset (&b->clock, 0, sizeof b->clock);
           vrtc_value_copy (&b->clock, &node->base->clock);
           b->insert = restamp (dst, &node->base->insert);
