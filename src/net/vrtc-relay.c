@@ -429,6 +429,7 @@ on_message (SoupWebsocketConnection *ws,
 
     case VRTC_FRAME_HEARTBEAT:
       vrtc_room_send_heartbeat (peer->room, peer);
+      vrtc_room_forward_heartbeat (peer->room, peer, &frame.clock);
       break;
 
     case VRTC_FRAME_ERROR:

@@ -494,6 +494,38 @@ vrtc_room_add_peer (VrtcRoom *room,
   g_ptr_array_add (room->peers, vrtc_peer_ref (peer));
   peer->room = room;
   vrtc_peer_send (peer, frame);
+
+  /* presence: the newcomer hears of everyone here, and they of it, before anyone edits */
+  for (guint i = 0; i + 1 < room->peers->len; i++)
+    {
+      VrtcPeer *other = g_ptr_array_index (room->peers, i);
+      g_autofree char *hello = vrtc_frame_new_heartbeat (other->session_id,
+                                                         vrtc_engine_get_clock (room->engine));
+
+      vrtc_peer_send (peer, hello);
+    }
+  vrtc_room_forward_heartbeat (room, peer, vrtc_engine_get_clock (room->engine));
+}
+
+/* A client's heartbeat, passed on to the room's other clients: a quiet client is still
+ * counted among the connected ones (VrtcClient:peers). */
+void
+vrtc_room_forward_heartbeat (VrtcRoom        *room,
+                             VrtcPeer        *from,
+                             const VrtcClock *clock)
+{
+  g_autofree char *frame = NULL;
+
+  for (guint i = 0; i < room->peers->len; i++)
+    {
+      VrtcPeer *other = g_ptr_array_index (room->peers, i);
+
+      if (other == from)
+        continue;
+      if (frame == NULL)
+        frame = vrtc_frame_new_heartbeat (from->session_id, clock);
+      vrtc_peer_send (other, frame);
+    }
 }
 
 void

@@ -92,6 +92,9 @@ void        vrtc_room_submit           (VrtcRoom    *room,
 /* Answers a `heartbeat` with the room's vector clock. */
 void        vrtc_room_send_heartbeat   (VrtcRoom   *room,
                                         VrtcPeer   *peer);
+void        vrtc_room_forward_heartbeat (VrtcRoom        *room,
+                                         VrtcPeer        *from,
+                                         const VrtcClock *clock);
 /* Commits the waiting messages now and sends their acks and broadcasts. On error the
  * failed func has been called. */
 gboolean    vrtc_room_flush            (VrtcRoom   *room,

@@ -1155,6 +1155,50 @@ has_line_with (LineReader *reader,
   return FALSE;
 }
 
+/* Presence: clients that never send a message still count each other as peers, from the
+ * moment they join (the relay introduces them) and for as long as they stay (it passes
+ * their heartbeats on); one that leaves drops out once its heartbeats stop. */
+static void
+test_presence (void)
+{
+  Relay r = { 0 };
+  g_autofree char *url = NULL;
+  Peer **peers;
+
+  relay_setup (&r);
+  url = relay_url (&r, "presence");
+  peers = connect_peers (url, "quiet-", 3);
+  for (guint i = 0; i < 3; i++)
+    WAIT_FOR (vrtc_client_get_peers (peers[i]->client) == 2);
+
+  /* quiet for several times the dead timeout: the counts hold, nobody reconnects */
+  for (guint i = 0; i < 3; i++)
+    g_object_set (peers[i]->client, "heartbeat-interval", 0.05, "dead-timeout", 0.4, NULL);
+  {
+    gint64 until = g_get_monotonic_time () + 1500 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+        for (guint i = 0; i < 3; i++)
+          {
+            g_assert_cmpuint (vrtc_client_get_peers (peers[i]->client), ==, 2);
+            g_assert_cmpint (vrtc_client_get_status (peers[i]->client), ==,
+                             VRTC_CLIENT_STATUS_CONNECTED);
+          }
+      }
+  }
+
+  /* the third leaves: the other two count one peer once its heartbeats stop */
+  vrtc_client_disconnect (peers[2]->client);
+  WAIT_FOR (vrtc_client_get_peers (peers[0]->client) == 1 &&
+            vrtc_client_get_peers (peers[1]->client) == 1);
+  assert_no_errors (peers, 3);
+  free_peers (peers);
+  relay_teardown (&r);
+}
+
 static void
 test_watch_frames (void)
 {
@@ -1221,6 +1265,7 @@ main (int    argc,
   g_test_add_func ("/client/error-frames", test_error_frames);
   g_test_add_func ("/client/room-reset", test_room_reset);
   g_test_add_func ("/client/dead-timeout", test_dead_timeout);
+  g_test_add_func ("/client/presence", test_presence);
   g_test_add_func ("/client/watch-state", test_watch_state);
   g_test_add_func ("/client/watch-frames", test_watch_frames);
 

@@ -167,6 +167,7 @@ typedef struct {
   SoupMessage             *msg;
   SoupWebsocketConnection *ws;
   GQueue                   frames;    /* char *, oldest first */
+  GPtrArray               *presence;  /* sessionId of each other client's heartbeat */
   gboolean                 done;      /* the upgrade finished, either way */
   GError                  *error;
   guint                    status;    /* HTTP status of the upgrade */
@@ -185,6 +186,19 @@ on_client_message (SoupWebsocketConnection *ws,
   const char *text = g_bytes_get_data (message, &len);
 
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  /* other clients' heartbeats (presence) come at any time: kept apart from the rest */
+  if (g_strstr_len (text, len, "\"mtype\":\"heartbeat\"") != NULL &&
+      g_strstr_len (text, len, "\"sessionId\":\"" VRTC_RELAY_SESSION_ID "\"") == NULL)
+    {
+      VrtcFrame frame = { 0 };
+
+      g_assert_true (vrtc_frame_parse (text, len, &frame, NULL));
+      if (c->presence == NULL)
+        c->presence = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (c->presence, g_strdup (frame.session_id));
+      vrtc_frame_clear (&frame);
+      return;
+    }
   g_queue_push_tail (&c->frames, g_strndup (text, len));
 }
 
@@ -245,6 +259,7 @@ client_free (Client *c)
       g_object_unref (c->ws);
     }
   g_queue_clear_full (&c->frames, g_free);
+  g_clear_pointer (&c->presence, g_ptr_array_unref);
   g_clear_error (&c->error);
   g_clear_object (&c->msg);
   g_clear_object (&c->session);
@@ -470,6 +485,51 @@ test_join_state (Fixture       *f,
 
   soup_websocket_connection_close (a->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   WAIT_FOR (vrtc_relay_get_n_clients (f->relay) == 0);
+}
+
+/* Presence: who is in a room is known without anyone editing. A joiner hears of those
+ * present and they of it; a client's heartbeat is passed on to the others of its room, and
+ * not to other rooms. */
+static gboolean
+saw_presence (Client     *c,
+              const char *session,
+              guint       times)
+{
+  guint n = 0;
+
+  for (guint i = 0; c->presence != NULL && i < c->presence->len; i++)
+    if (g_strcmp0 (c->presence->pdata[i], session) == 0)
+      n++;
+  return n >= times;
+}
+
+static void
+test_presence (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(Client) a = client_join (f->base, "one", "a");
+  g_autoptr(Client) b = NULL;
+  g_autoptr(Client) c = client_join (f->base, "two", "c");
+  VrtcFrame frame = { 0 };
+
+  client_expect (a, VRTC_FRAME_STATE, &frame);
+  vrtc_frame_clear (&frame);
+  client_expect (c, VRTC_FRAME_STATE, &frame);
+  vrtc_frame_clear (&frame);
+  b = client_join (f->base, "one", "b");
+  client_expect (b, VRTC_FRAME_STATE, &frame);
+  vrtc_frame_clear (&frame);
+  WAIT_FOR (saw_presence (a, "b", 1) && saw_presence (b, "a", 1));
+
+  client_send (a, "{\"mtype\":\"heartbeat\",\"sessionId\":\"a\",\"vectorClock\":{}}");
+  client_expect (a, VRTC_FRAME_HEARTBEAT, &frame);   /* the relay's own answer */
+  g_assert_cmpstr (frame.session_id, ==, VRTC_RELAY_SESSION_ID);
+  vrtc_frame_clear (&frame);
+  WAIT_FOR (saw_presence (b, "a", 2));
+
+  client_barrier (c);
+  g_assert_null (c->presence);
+  g_assert_false (saw_presence (a, "a", 1));
 }
 
 static void
@@ -1464,6 +1524,7 @@ main (int    argc,
 
   ADD ("/relay/join/state", test_join_state);
   ADD ("/relay/crdt/ack-broadcast", test_ack_broadcast);
+  ADD ("/relay/presence", test_presence);
   ADD ("/relay/crdt/duplicate", test_duplicate);
   ADD ("/relay/crdt/malformed", test_malformed);
   ADD ("/relay/limits/frame-size", test_frame_too_large);
