@@ -25,6 +25,7 @@ enum {
   REF_REJECTED      = 1 << 0,   /* in the live state */
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
   REF_IS_SET        = 1 << 2,   /* a set or an insert: kept here so folds need not reach the op */
+  REF_SET_BAD       = 1 << 3,   /* a set whose value its type refuses: it sets nothing */
 };
 
 /*
@@ -500,6 +501,14 @@ ref_is_set (const OpRef *ref)
   return (ref->flags & REF_IS_SET) != 0;
 }
 
+/* A set or an insert that gives this register a value (ref_set_value is not NULL): an
+ * insert's ref is only added to the registers its value names. */
+static inline gboolean
+ref_sets_value (const OpRef *ref)
+{
+  return (ref->flags & (REF_IS_SET | REF_SET_BAD)) == REF_IS_SET;
+}
+
 /* Recomputes the value from the base and every op (SEMANTICS.md 3). */
 static void
 register_fold (Register  *reg,
@@ -514,9 +523,9 @@ register_fold (Register  *reg,
     {
       const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
 
-      if (ref_active (ref) && ref_is_set (ref) &&
-          (winner_value = ref_set_value (ref, reg->path)) != NULL)
+      if (ref_sets_value (ref) && ref_active (ref))
         {
+          winner_value = ref_set_value (ref, reg->path);
           winner = ref;
           break;
         }
@@ -544,7 +553,7 @@ register_fold (Register  *reg,
         continue;
       if (ref_is_set (ref))
         {
-          set_rejected (ref, op->type->kind == VRTC_OP_KIND_SET && ref_set_value (ref, reg->path) == NULL);
+          set_rejected (ref, (ref->flags & REF_SET_BAD) != 0);
           continue;
         }
       if (vrtc_stamp_compare (&ref->stamp, &from) <= 0)
@@ -620,7 +629,7 @@ register_add (VrtcEngine  *engine,
             {
               OpRef *below = &g_array_index (reg->ops, OpRef, i - 1);
 
-              if (ref_active (below) && ref_is_set (below) && ref_set_value (below, reg->path))
+              if (ref_sets_value (below) && ref_active (below))
                 break;
               if (!ref_is_set (below))
                 set_rejected (below, FALSE);
@@ -648,7 +657,7 @@ register_add (VrtcEngine  *engine,
       {
         const OpRef *above = &g_array_index (reg->ops, OpRef, i);
 
-        if (ref_active (above) && ref_is_set (above) && ref_set_value (above, reg->path) != NULL)
+        if (ref_sets_value (above) && ref_active (above))
           {
             const VrtcOperation *op = ref_op (added);
 
@@ -1213,6 +1222,9 @@ apply_op (VrtcEngine *engine,
   OpRef ref = { op_stamp (entry, i), entry, i,
                 (op->type->kind == VRTC_OP_KIND_SET || op->type->kind == VRTC_OP_KIND_NODE_INSERT)
                   ? REF_IS_SET : 0 };
+
+  if (op->type->kind == VRTC_OP_KIND_SET && !op->type->check (op))
+    ref.flags |= REF_SET_BAD;
   Node *node;
 
   switch (op->type->kind)
@@ -2550,7 +2562,7 @@ provenance (VrtcEngine *engine,
     {
       const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
 
-      if (ref_active (ref) && ref_is_set (ref) && ref_set_value (ref, reg->path) != NULL)
+      if (ref_sets_value (ref) && ref_active (ref))
         {
           winner = ref;
           break;
@@ -2877,7 +2889,7 @@ register_set_stamp (Register *reg)
     {
       const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
 
-      if (ref_active (ref) && ref_is_set (ref) && ref_set_value (ref, reg->path) != NULL)
+      if (ref_sets_value (ref) && ref_active (ref))
         {
           if (vrtc_stamp_compare (&ref->stamp, &s) > 0)
             s = ref->stamp;
