@@ -35,6 +35,7 @@ struct _InspectorPropertyEditor
   /* what is shown */
   VrtcStore                *store;
   VrtcNode                 *node;
+  GListModel               *properties;   /* the node's, which the rows follow */
   gboolean                  read_only;
 };
 
@@ -197,17 +198,103 @@ on_row_edit (InspectorPropertyRow    *row,
 }
 
 static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+create_row (InspectorPropertyEditor *self,
+            VrtcProperty            *property)
 {
-  InspectorPropertyEditor *self = user_data;
-  GtkWidget *row = inspector_property_row_new (VRTC_PROPERTY (item));
+  GtkWidget *row = inspector_property_row_new (property);
 
   inspector_property_row_set_read_only (INSPECTOR_PROPERTY_ROW (row), is_read_only (self));
   inspector_property_row_set_store (INSPECTOR_PROPERTY_ROW (row), self->store);
   g_signal_connect_object (row, "edit", G_CALLBACK (on_row_edit), self, 0);
 
   return row;
+}
+
+/*
+ * The rows follow the node's properties model, one row per item in its order, as
+ * gtk_list_box_bind_model() would, but are kept by hand: when the node is the same node in
+ * another state (a history step), the rows of the same paths are pointed at the new values
+ * instead of being made again.
+ */
+
+static const char *
+row_path (GtkListBoxRow *row)
+{
+  VrtcProperty *property = inspector_property_row_get_property (INSPECTOR_PROPERTY_ROW (row));
+
+  return vrtc_property_get_path (property);
+}
+
+static void
+on_properties_changed (GListModel              *model,
+                       guint                    position,
+                       guint                    removed,
+                       guint                    added,
+                       InspectorPropertyEditor *self)
+{
+  for (guint i = 0; i < removed; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list_box, position);
+
+      g_assert (row != NULL);
+      gtk_list_box_remove (self->list_box, GTK_WIDGET (row));
+    }
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(VrtcProperty) property = g_list_model_get_item (model, position + i);
+
+      gtk_list_box_insert (self->list_box, create_row (self, property), position + i);
+    }
+}
+
+/* Shows @model's properties, re-pointing the rows whose path is at the same place. */
+static void
+follow_properties (InspectorPropertyEditor *self,
+                   GListModel              *model,
+                   gboolean                 same_node)
+{
+  guint n_old = 0, n_new = model ? g_list_model_get_n_items (model) : 0;
+  guint prefix = 0, suffix = 0;
+
+  if (self->properties != NULL)
+    g_signal_handlers_disconnect_by_func (self->properties, on_properties_changed, self);
+  g_set_object (&self->properties, model);
+
+  while (gtk_list_box_get_row_at_index (self->list_box, n_old) != NULL)
+    n_old++;
+
+  if (same_node)
+    {
+      while (prefix < MIN (n_old, n_new))
+        {
+          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list_box, prefix);
+          g_autoptr(VrtcProperty) property = g_list_model_get_item (model, prefix);
+
+          if (!g_str_equal (row_path (row), vrtc_property_get_path (property)))
+            break;
+          inspector_property_row_set_property (INSPECTOR_PROPERTY_ROW (row), property);
+          prefix++;
+        }
+      while (suffix < MIN (n_old, n_new) - prefix)
+        {
+          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list_box,
+                                                              n_old - 1 - suffix);
+          g_autoptr(VrtcProperty) property = g_list_model_get_item (model, n_new - 1 - suffix);
+
+          if (!g_str_equal (row_path (row), vrtc_property_get_path (property)))
+            break;
+          inspector_property_row_set_property (INSPECTOR_PROPERTY_ROW (row), property);
+          suffix++;
+        }
+    }
+
+  if (n_old > prefix + suffix || n_new > prefix + suffix)
+    on_properties_changed (model, prefix, n_old - prefix - suffix, n_new - prefix - suffix,
+                           self);
+
+  if (model != NULL)
+    g_signal_connect (model, "items-changed", G_CALLBACK (on_properties_changed), self);
 }
 
 /* Actions */
@@ -543,26 +630,25 @@ void
 inspector_property_editor_set_node (InspectorPropertyEditor *self,
                                     VrtcNode                *node)
 {
+  gboolean same_node;
+
   g_return_if_fail (INSPECTOR_IS_PROPERTY_EDITOR (self));
   g_return_if_fail (node == NULL || VRTC_IS_NODE (node));
 
   if (self->node == node)
     return;
 
+  /* The same key: the node in another state of the scene. */
+  same_node = self->node != NULL && node != NULL &&
+              g_str_equal (vrtc_node_get_key (self->node), vrtc_node_get_key (node));
+
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   g_set_object (&self->node, node);
 
   if (node != NULL)
-    {
-      g_signal_connect_object (node, "notify", G_CALLBACK (on_node_notify), self, 0);
-      gtk_list_box_bind_model (self->list_box, vrtc_node_get_properties (node),
-                               create_row, self, NULL);
-    }
-  else
-    {
-      gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
-    }
+    g_signal_connect_object (node, "notify", G_CALLBACK (on_node_notify), self, 0);
+  follow_properties (self, node ? vrtc_node_get_properties (node) : NULL, same_node);
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->add_popover)))
     gtk_popover_popdown (self->add_popover);

@@ -1741,6 +1741,42 @@ inspector_property_row_get_property (InspectorPropertyRow *self)
 }
 
 /**
+ * inspector_property_row_set_property:
+ * @self: a #InspectorPropertyRow
+ * @property: the property of the same path to show instead, from another state of the node
+ *
+ * Re-points the row at @property, keeping its widgets: the editor is only built again when
+ * the kind of value differs. A history step shows the new values this way, without a new row.
+ */
+void
+inspector_property_row_set_property (InspectorPropertyRow *self,
+                                     VrtcProperty         *property)
+{
+  g_return_if_fail (INSPECTOR_IS_PROPERTY_ROW (self));
+  g_return_if_fail (VRTC_IS_PROPERTY (property));
+  g_return_if_fail (self->property != NULL);
+
+  if (self->property == property)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->property, self);
+  g_set_object (&self->property, property);
+  g_signal_connect_object (property, "notify::value-json",
+                           G_CALLBACK (on_value_changed), self, 0);
+
+  if (g_strcmp0 (kind_for_property (property), self->kind) != 0 ||
+      g_strcmp0 (gtk_label_get_label (self->path_label), vrtc_property_get_path (property)) != 0)
+    {
+      build_editor (self);
+      sync_from_property (self, TRUE);
+    }
+  else
+    {
+      sync_from_property (self, FALSE);
+    }
+}
+
+/**
  * inspector_property_row_get_editor_kind:
  * @self: a #InspectorPropertyRow
  *

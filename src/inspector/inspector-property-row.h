@@ -13,6 +13,8 @@ G_DECLARE_FINAL_TYPE (InspectorPropertyRow, inspector_property_row,
 
 GtkWidget    *inspector_property_row_new              (VrtcProperty         *property);
 VrtcProperty *inspector_property_row_get_property     (InspectorPropertyRow *self);
+void          inspector_property_row_set_property     (InspectorPropertyRow *self,
+                                                       VrtcProperty         *property);
 const char   *inspector_property_row_get_editor_kind  (InspectorPropertyRow *self);
 void          inspector_property_row_set_store        (InspectorPropertyRow *self,
                                                        VrtcStore            *store);

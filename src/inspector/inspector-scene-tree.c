@@ -9,15 +9,182 @@
 #include "inspector-scene-tree.h"
 
 /*
- * The scene graph as a tree: GtkTreeListModel over the store's own children models →
- * GtkFilterListModel (search) → GtkSingleSelection → GtkListView. Rows are recycled, so each
- * bind connects to its node and each unbind lets go.
+ * The scene graph as a tree: GtkTreeListModel → GtkFilterListModel (search) →
+ * GtkSingleSelection → GtkListView. Rows are recycled, so each bind connects to its node and
+ * each unbind lets go.
+ *
+ * The items are InspectorSceneItems, one per key, not the store's nodes: each children model
+ * made for an expanded row is a list of items that follows the store's own children model of
+ * its node. When the tree is pointed at another store (a history step, say), the items are
+ * pointed at it and each of these lists takes the other store's children by a diff, so the
+ * rows that did not change stay as they were, expanded and selected, and only the rows on
+ * screen are bound again. Nothing is done per node until a row needs it.
  *
  * The children models hold live nodes only. Removed nodes, when shown, come from an index
  * of the store's own VrtcNode objects, kept per parent from ::node-changed.
  */
 
 #define FLASH_MS 1500
+
+/*
+ * The rows as the list sees them. Following another store splices many children lists,
+ * and a GTK 4.8 list view pays several milliseconds for each items-changed, wherever it
+ * is: while frozen, the changes are merged into one span, announced once on thaw. Rows
+ * kept inside the span are the same GtkTreeListRow objects, so the list view keeps their
+ * widgets and the selection keeps its row. Nobody reads the rows while frozen: the count
+ * stays the one last announced.
+ */
+#define INSPECTOR_TYPE_SCENE_TREE_BATCH (inspector_scene_tree_batch_get_type ())
+G_DECLARE_FINAL_TYPE (InspectorSceneTreeBatch, inspector_scene_tree_batch,
+                      INSPECTOR, SCENE_TREE_BATCH, GObject)
+
+struct _InspectorSceneTreeBatch
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  guint       n_items;      /* as last announced */
+  gboolean    frozen;
+  gboolean    changed;
+  guint       start;        /* the span changed while frozen, */
+  guint       old_length;   /* before */
+  guint       new_length;   /* and now */
+};
+
+static GType
+inspector_scene_tree_batch_get_item_type (GListModel *model)
+{
+  return GTK_TYPE_TREE_LIST_ROW;
+}
+
+static guint
+inspector_scene_tree_batch_get_n_items (GListModel *model)
+{
+  return INSPECTOR_SCENE_TREE_BATCH (model)->n_items;
+}
+
+static gpointer
+inspector_scene_tree_batch_get_item (GListModel *model,
+                                     guint       position)
+{
+  InspectorSceneTreeBatch *self = INSPECTOR_SCENE_TREE_BATCH (model);
+
+  if (self->source == NULL || position >= self->n_items)
+    return NULL;
+  return g_list_model_get_item (self->source, position);
+}
+
+static void
+inspector_scene_tree_batch_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = inspector_scene_tree_batch_get_item_type;
+  iface->get_n_items = inspector_scene_tree_batch_get_n_items;
+  iface->get_item = inspector_scene_tree_batch_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InspectorSceneTreeBatch, inspector_scene_tree_batch,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      inspector_scene_tree_batch_list_model_init))
+
+static void
+batch_source_changed (GListModel              *source,
+                      guint                    position,
+                      guint                    removed,
+                      guint                    added,
+                      InspectorSceneTreeBatch *self)
+{
+  guint lo, hi;
+
+  if (!self->frozen)
+    {
+      self->n_items = g_list_model_get_n_items (source);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      return;
+    }
+
+  if (!self->changed)
+    {
+      self->changed = TRUE;
+      self->start = position;
+      self->old_length = removed;
+      self->new_length = added;
+      return;
+    }
+
+  /* The union of the span and this change, in today's positions. */
+  lo = MIN (self->start, position);
+  hi = MAX (self->start + self->new_length, position + removed);
+  self->old_length += (self->start - lo) + (hi - (self->start + self->new_length));
+  self->start = lo;
+  self->new_length = hi - removed + added - lo;
+}
+
+static void
+batch_freeze (InspectorSceneTreeBatch *self)
+{
+  g_assert (!self->frozen);
+
+  self->frozen = TRUE;
+  self->changed = FALSE;
+}
+
+static void
+batch_thaw (InspectorSceneTreeBatch *self)
+{
+  g_assert (self->frozen);
+
+  self->frozen = FALSE;
+  if (!self->changed)
+    return;
+
+  self->changed = FALSE;
+  self->n_items = g_list_model_get_n_items (self->source);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->start, self->old_length,
+                              self->new_length);
+}
+
+static void
+batch_set_source (InspectorSceneTreeBatch *self,
+                  GListModel              *source)
+{
+  guint old = self->n_items;
+
+  g_assert (!self->frozen);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, batch_source_changed, self);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    g_signal_connect (source, "items-changed", G_CALLBACK (batch_source_changed), self);
+
+  self->n_items = source ? g_list_model_get_n_items (source) : 0;
+  if (old > 0 || self->n_items > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+}
+
+static void
+inspector_scene_tree_batch_dispose (GObject *object)
+{
+  InspectorSceneTreeBatch *self = INSPECTOR_SCENE_TREE_BATCH (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, batch_source_changed, self);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (inspector_scene_tree_batch_parent_class)->dispose (object);
+}
+
+static void
+inspector_scene_tree_batch_class_init (InspectorSceneTreeBatchClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = inspector_scene_tree_batch_dispose;
+}
+
+static void
+inspector_scene_tree_batch_init (InspectorSceneTreeBatch *self)
+{
+}
 
 typedef struct
 {
@@ -29,8 +196,10 @@ typedef struct
   GtkWidget          *key_label;
   GtkWidget          *tag_label;
   GtkWidget          *name_label;
+  const char         *icon_name;        /* static: the one shown */
 
   /* while bound */
+  InspectorSceneItem *scene_item;
   VrtcNode           *node;
   GListModel         *children;
   GListModel         *removed;
@@ -56,8 +225,11 @@ struct _InspectorSceneTree
 
   /* models */
   VrtcStore          *store;
-  GListStore         *roots;
+  GListStore         *roots;            /* InspectorSceneItem */
+  GHashTable         *items;            /* key → InspectorSceneItem, one per key */
+  GHashTable         *child_lists;      /* the ChildList of each children model alive */
   GtkTreeListModel   *tree_model;
+  InspectorSceneTreeBatch *batch;
   GtkFilterListModel *filter_model;
   GtkCustomFilter    *search_filter;
   GtkSingleSelection *selection;
@@ -67,14 +239,16 @@ struct _InspectorSceneTree
   char               *sticky_key;
   gboolean            show_removed;
   gboolean            read_only;
-  GHashTable         *removed;          /* parent key → GListStore of removed VrtcNode */
+  GHashTable         *removed;          /* parent key → GListStore of InspectorSceneItem */
   GHashTable         *removed_in;       /* removed key → the parent key listing it */
-  GHashTable         *bound;            /* VrtcNode → GPtrArray of TreeRow on screen */
+  GHashTable         *bound;            /* InspectorSceneItem → GPtrArray of TreeRow */
   GHashTable         *auto_expanded;    /* keys expanded once on their own */
   GHashTable         *recent;           /* VrtcNode → when it last changed (µs) */
+  guint               recent_limit;     /* its size that triggers a sweep */
   guint               auto_expand_id;
   guint               reselect_id;
   guint               next_child;
+  gboolean            syncing;          /* pointing the model at another store */
 
   /* search */
   char               *needle;           /* casefolded; NULL when not searching */
@@ -135,6 +309,176 @@ icon_for_tag (const char *tag)
   return "text-x-generic-symbolic";
 }
 
+/* Items */
+
+static InspectorSceneItem *
+ensure_item (InspectorSceneTree *self,
+             const char         *key)
+{
+  InspectorSceneItem *item = g_hash_table_lookup (self->items, key);
+
+  if (item == NULL)
+    {
+      item = inspector_scene_item_new (key, self->store);
+      g_hash_table_insert (self->items, (char *) inspector_scene_item_get_key (item), item);
+    }
+
+  return item;
+}
+
+static InspectorSceneItem *
+lookup_item (InspectorSceneTree *self,
+             VrtcNode           *node)
+{
+  return g_hash_table_lookup (self->items, vrtc_node_get_key (node));
+}
+
+static const char *
+item_key_at (GListModel *items,
+             guint       position)
+{
+  g_autoptr(InspectorSceneItem) item = g_list_model_get_item (items, position);
+
+  /* Items are held by the list and keep their key. */
+  return inspector_scene_item_get_key (item);
+}
+
+static const char *
+node_key_at (GListModel *nodes,
+             guint       position)
+{
+  g_autoptr(VrtcNode) node = g_list_model_get_item (nodes, position);
+
+  /* The store keeps its nodes, and they keep their key. */
+  return vrtc_node_get_key (node);
+}
+
+/*
+ * Makes @items hold the items of @source's nodes (or none), splicing only where they differ:
+ * each row kept keeps its state (expanded, selected, its widget), and each splice costs the
+ * list view a rebind of the rows it touches. Children keep their relative order from one
+ * state to the next, so a walk down both lists finds what went and what came; a node that
+ * moved is removed where it was and inserted where it is.
+ */
+typedef void (*SpliceFunc) (GListModel *model,
+                            guint       position,
+                            guint       removed,
+                            gpointer   *added,
+                            guint       n_added);
+
+static void
+splice_store (GListModel *model,
+              guint       position,
+              guint       removed,
+              gpointer   *added,
+              guint       n_added)
+{
+  g_list_store_splice (G_LIST_STORE (model), position, removed, added, n_added);
+}
+
+static void
+sync_items (InspectorSceneTree *self,
+            GListModel         *model,
+            SpliceFunc          splice,
+            GListModel         *source)
+{
+  guint n_old = g_list_model_get_n_items (model);
+  guint n_new = source ? g_list_model_get_n_items (source) : 0;
+  guint prefix = 0, suffix = 0;
+  g_autoptr(GHashTable) old_index = NULL;
+  g_autoptr(GHashTable) new_index = NULL;
+  g_autoptr(GPtrArray) old_keys = NULL;
+  g_autoptr(GPtrArray) new_keys = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  guint i, j, position;
+
+  while (prefix < MIN (n_old, n_new) &&
+         g_str_equal (item_key_at (model, prefix), node_key_at (source, prefix)))
+    prefix++;
+  while (suffix < MIN (n_old, n_new) - prefix &&
+         g_str_equal (item_key_at (model, n_old - 1 - suffix),
+                      node_key_at (source, n_new - 1 - suffix)))
+    suffix++;
+
+  if (prefix == n_old && prefix == n_new)
+    return;
+
+  /* Only one side has something left: one splice. */
+  if (prefix + suffix == n_old || prefix + suffix == n_new)
+    {
+      added = g_ptr_array_sized_new (n_new - prefix - suffix);
+      for (i = prefix; i < n_new - suffix; i++)
+        g_ptr_array_add (added, ensure_item (self, node_key_at (source, i)));
+      splice (model, prefix, n_old - prefix - suffix, added->pdata, added->len);
+      return;
+    }
+
+  old_keys = g_ptr_array_sized_new (n_old - prefix - suffix);
+  new_keys = g_ptr_array_sized_new (n_new - prefix - suffix);
+  old_index = g_hash_table_new (g_str_hash, g_str_equal);
+  new_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (i = prefix; i < n_old - suffix; i++)
+    {
+      g_ptr_array_add (old_keys, (gpointer) item_key_at (model, i));
+      g_hash_table_insert (old_index, old_keys->pdata[old_keys->len - 1],
+                           GUINT_TO_POINTER (old_keys->len));
+    }
+  for (i = prefix; i < n_new - suffix; i++)
+    {
+      g_ptr_array_add (new_keys, (gpointer) node_key_at (source, i));
+      g_hash_table_insert (new_index, new_keys->pdata[new_keys->len - 1],
+                           GUINT_TO_POINTER (new_keys->len));
+    }
+
+  /* Indexes are stored plus one, so that 0 means absent. */
+  i = j = 0;
+  position = prefix;
+  while (i < old_keys->len || j < new_keys->len)
+    {
+      guint removed = 0;
+
+      if (i < old_keys->len && j < new_keys->len &&
+          g_str_equal (old_keys->pdata[i], new_keys->pdata[j]))
+        {
+          i++, j++, position++;
+          continue;
+        }
+
+      /* What went (or comes back later than where the walk is in the new list)... */
+      while (i < old_keys->len)
+        {
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (new_index, old_keys->pdata[i]));
+
+          if (at != 0 && at - 1 >= j)
+            break;
+          i++, removed++;
+        }
+
+      /* ...then what came, at the same place, as one splice. */
+      added = g_ptr_array_new ();
+      while (j < new_keys->len)
+        {
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (old_index, new_keys->pdata[j]));
+
+          if (at != 0 && at - 1 >= i)
+            break;
+          g_ptr_array_add (added, ensure_item (self, new_keys->pdata[j]));
+          j++;
+        }
+
+      /* Both next keys are further on in the other list: the old one moved. */
+      if (removed == 0 && added->len == 0)
+        {
+          i++;
+          removed = 1;
+        }
+
+      splice (model, position, removed, added->pdata, added->len);
+      position += added->len;
+      g_clear_pointer (&added, g_ptr_array_unref);
+    }
+}
+
 /* Removed nodes */
 
 static GListStore *
@@ -145,7 +489,7 @@ ensure_removed_list (InspectorSceneTree *self,
 
   if (list == NULL)
     {
-      list = g_list_store_new (VRTC_TYPE_NODE);
+      list = g_list_store_new (INSPECTOR_TYPE_SCENE_ITEM);
       g_hash_table_insert (self->removed, g_strdup (parent_key), list);
     }
 
@@ -177,11 +521,12 @@ index_removed (InspectorSceneTree *self,
   if (listed_in != NULL && (!removed || g_strcmp0 (listed_in, parent) != 0))
     {
       GListStore *list = g_hash_table_lookup (self->removed, listed_in);
+      InspectorSceneItem *item = lookup_item (self, node);
       guint position;
 
       g_signal_handlers_disconnect_by_func (node, on_indexed_node_notify, self);
       g_hash_table_remove (self->removed_in, key);
-      if (list != NULL && g_list_store_find (list, node, &position))
+      if (list != NULL && item != NULL && g_list_store_find (list, item, &position))
         g_list_store_remove (list, position);
     }
 
@@ -192,7 +537,7 @@ index_removed (InspectorSceneTree *self,
                                self, 0);
       g_signal_connect_object (node, "notify::parent-key", G_CALLBACK (on_indexed_node_notify),
                                self, 0);
-      g_list_store_append (ensure_removed_list (self, parent), node);
+      g_list_store_append (ensure_removed_list (self, parent), ensure_item (self, key));
     }
 }
 
@@ -236,6 +581,7 @@ seed_removed (InspectorSceneTree *self)
     }
 }
 
+/* Empties the lists, which children models may show, rather than dropping them. */
 static void
 clear_removed (InspectorSceneTree *self)
 {
@@ -244,46 +590,288 @@ clear_removed (InspectorSceneTree *self)
 
   g_hash_table_iter_init (&iter, self->removed);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
-    for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-      {
-        g_autoptr(VrtcNode) node = g_list_model_get_item (list, i);
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(InspectorSceneItem) item = g_list_model_get_item (list, i);
+          VrtcNode *node = inspector_scene_item_get_node (item);
 
-        g_signal_handlers_disconnect_by_func (node, on_indexed_node_notify, self);
-      }
+          if (node != NULL)
+            g_signal_handlers_disconnect_by_func (node, on_indexed_node_notify, self);
+        }
+      g_list_store_remove_all (G_LIST_STORE (list));
+    }
 
-  g_hash_table_remove_all (self->removed);
   g_hash_table_remove_all (self->removed_in);
 }
 
 /* Tree model */
+
+/*
+ * The items of one children model, made when asked for: a GtkTreeListModel makes a children
+ * model for every collapsed row it binds, only to see whether it could be expanded, and
+ * drops it. Until an item is made, its key is read from the node at the same place in the
+ * source, which the list mirrors one for one.
+ */
+#define INSPECTOR_TYPE_SCENE_TREE_CHILDREN (inspector_scene_tree_children_get_type ())
+G_DECLARE_FINAL_TYPE (InspectorSceneTreeChildren, inspector_scene_tree_children,
+                      INSPECTOR, SCENE_TREE_CHILDREN, GObject)
+
+struct _InspectorSceneTreeChildren
+{
+  GObject             parent_instance;
+
+  InspectorSceneTree *tree;     /* borrowed: the tree outlives what it follows */
+  GListModel         *source;   /* VrtcNode, where keys are read */
+  GPtrArray          *items;    /* InspectorSceneItem, NULL until made */
+};
+
+static GType
+inspector_scene_tree_children_get_item_type (GListModel *model)
+{
+  return INSPECTOR_TYPE_SCENE_ITEM;
+}
+
+static guint
+inspector_scene_tree_children_get_n_items (GListModel *model)
+{
+  return INSPECTOR_SCENE_TREE_CHILDREN (model)->items->len;
+}
+
+static gpointer
+inspector_scene_tree_children_get_item (GListModel *model,
+                                        guint       position)
+{
+  InspectorSceneTreeChildren *self = INSPECTOR_SCENE_TREE_CHILDREN (model);
+
+  if (position >= self->items->len)
+    return NULL;
+
+  if (self->items->pdata[position] == NULL)
+    {
+      g_autoptr(VrtcNode) node = g_list_model_get_item (self->source, position);
+
+      self->items->pdata[position] =
+        g_object_ref (ensure_item (self->tree, vrtc_node_get_key (node)));
+    }
+
+  return g_object_ref (self->items->pdata[position]);
+}
+
+static void
+inspector_scene_tree_children_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = inspector_scene_tree_children_get_item_type;
+  iface->get_n_items = inspector_scene_tree_children_get_n_items;
+  iface->get_item = inspector_scene_tree_children_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InspectorSceneTreeChildren, inspector_scene_tree_children,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (
+                                 G_TYPE_LIST_MODEL,
+                                 inspector_scene_tree_children_list_model_init))
+
+static void
+inspector_scene_tree_children_finalize (GObject *object)
+{
+  InspectorSceneTreeChildren *self = INSPECTOR_SCENE_TREE_CHILDREN (object);
+
+  g_ptr_array_unref (self->items);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (inspector_scene_tree_children_parent_class)->finalize (object);
+}
+
+static void
+inspector_scene_tree_children_class_init (InspectorSceneTreeChildrenClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = inspector_scene_tree_children_finalize;
+}
+
+static void
+unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
+static void
+inspector_scene_tree_children_init (InspectorSceneTreeChildren *self)
+{
+  self->items = g_ptr_array_new_with_free_func (unref_item);
+}
+
+/* Like g_list_store_splice(); NULL items are made when asked for. */
+static void
+splice_children (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 gpointer   *added,
+                 guint       n_added)
+{
+  InspectorSceneTreeChildren *self = INSPECTOR_SCENE_TREE_CHILDREN (model);
+
+  g_ptr_array_remove_range (self->items, position, removed);
+  for (guint i = 0; i < n_added; i++)
+    g_ptr_array_insert (self->items, position + i,
+                        added && added[i] ? g_object_ref (added[i]) : NULL);
+  g_list_model_items_changed (model, position, removed, n_added);
+}
+
+/* Makes every item, so that the source can be swapped for another. */
+static void
+children_make_items (InspectorSceneTreeChildren *self)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    if (self->items->pdata[i] == NULL)
+      g_object_unref (inspector_scene_tree_children_get_item (G_LIST_MODEL (self), i));
+}
+
+/* The items of one expanded row's children, following its node's children model in the
+ * store shown. It lives as long as the children model the tree list model holds. */
+typedef struct
+{
+  InspectorSceneTree *tree;
+  char               *parent_key;
+  GObject            *model;      /* the children model, which owns the rest */
+  InspectorSceneTreeChildren *items;
+  GListModel         *source;     /* the node's children in the store shown */
+  gulong              source_id;
+} ChildList;
+
+static void
+on_source_items_changed (GListModel *source,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         ChildList  *list)
+{
+  /* Mirrored one for one: the new items are made when asked for. */
+  splice_children (G_LIST_MODEL (list->items), position, removed, NULL, added);
+}
+
+static void
+child_list_set_source (ChildList  *list,
+                       GListModel *source)
+{
+  InspectorSceneTreeChildren *children = list->items;
+
+  if (list->source != NULL)
+    g_clear_signal_handler (&list->source_id, list->source);
+  g_set_object (&list->source, source);
+
+  if (children->source == NULL)
+    {
+      /* A new list: nothing made yet. */
+      g_set_object (&children->source, source);
+      g_ptr_array_set_size (children->items, source ? g_list_model_get_n_items (source) : 0);
+    }
+  else
+    {
+      children_make_items (children);
+      g_set_object (&children->source, source);
+      sync_items (list->tree, G_LIST_MODEL (children), splice_children, source);
+    }
+
+  if (source != NULL)
+    list->source_id = g_signal_connect (source, "items-changed",
+                                        G_CALLBACK (on_source_items_changed), list);
+}
+
+/* After a store change: the children of the node of the same key, in the new store. */
+static void
+child_list_repoint (ChildList *list)
+{
+  InspectorSceneTree *self = list->tree;
+  VrtcNode *node = self->store ? vrtc_store_get_node (self->store, list->parent_key) : NULL;
+
+  child_list_set_source (list, node ? vrtc_node_get_children (node) : NULL);
+}
+
+static void
+child_list_free (gpointer data)
+{
+  ChildList *list = data;
+
+  if (list->source != NULL)
+    g_clear_signal_handler (&list->source_id, list->source);
+  g_clear_object (&list->source);
+  g_free (list->parent_key);
+  g_free (list);
+}
+
+static void
+child_list_model_gone (gpointer  data,
+                       GObject  *model)
+{
+  ChildList *list = data;
+
+  g_hash_table_remove (list->tree->child_lists, list);
+}
 
 static GListModel *
 create_children_model (gpointer item,
                        gpointer user_data)
 {
   InspectorSceneTree *self = user_data;
-  VrtcNode *node = item;
-  GListModel *children = vrtc_node_get_children (node);
-  g_autoptr(GListStore) both = NULL;
+  const char *key = inspector_scene_item_get_key (item);
+  VrtcNode *node = inspector_scene_item_get_node (item);
+  ChildList *list;
+  GListModel *model;
 
-  if (!self->show_removed)
-    return g_object_ref (children);
+  if (node == NULL)
+    return NULL;
 
-  both = g_list_store_new (G_TYPE_LIST_MODEL);
-  g_list_store_append (both, children);
-  g_list_store_append (both, ensure_removed_list (self, vrtc_node_get_key (node)));
+  list = g_new0 (ChildList, 1);
+  list->tree = self;
+  list->parent_key = g_strdup (key);
+  list->items = g_object_new (INSPECTOR_TYPE_SCENE_TREE_CHILDREN, NULL);
+  list->items->tree = self;
+  child_list_set_source (list, vrtc_node_get_children (node));
 
-  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&both))));
+  if (self->show_removed)
+    {
+      g_autoptr(GListStore) both = g_list_store_new (G_TYPE_LIST_MODEL);
+
+      g_list_store_append (both, list->items);
+      g_list_store_append (both, ensure_removed_list (self, key));
+      g_object_unref (list->items);
+      model = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&both))));
+    }
+  else
+    {
+      model = G_LIST_MODEL (list->items);
+    }
+
+  list->model = G_OBJECT (model);
+  g_hash_table_add (self->child_lists, list);
+  g_object_weak_ref (list->model, child_list_model_gone, list);
+
+  return model;
+}
+
+static InspectorSceneItem *
+row_item (GtkTreeListRow *row)
+{
+  g_autoptr(GObject) item = row ? gtk_tree_list_row_get_item (row) : NULL;
+
+  /* The model holds its items, so a borrowed pointer is safe. */
+  return INSPECTOR_IS_SCENE_ITEM (item) ? INSPECTOR_SCENE_ITEM (item) : NULL;
 }
 
 static VrtcNode *
 row_node (GtkTreeListRow *row)
 {
-  g_autoptr(GObject) item = row ? gtk_tree_list_row_get_item (row) : NULL;
+  InspectorSceneItem *item = row_item (row);
 
   /* The store keeps every node alive, so a borrowed pointer is safe. */
-  return VRTC_IS_NODE (item) ? VRTC_NODE (item) : NULL;
+  return item ? inspector_scene_item_get_node (item) : NULL;
 }
+
+/* Expands the root and its children once, the first time each appears, while the tree is
+ * smaller than this: a big scene opens on its top level, without a row made for each node. */
+#define AUTO_EXPAND_ROWS 2000
 
 /* Expands the root and its children once, the first time each appears. */
 static gboolean
@@ -315,12 +903,14 @@ auto_expand_cb (gpointer data)
   for (guint i = 0; i < g_list_model_get_n_items (children); i++)
     {
       g_autoptr(GtkTreeListRow) child = gtk_tree_list_row_get_child_row (root, i);
-      VrtcNode *node = row_node (child);
+      InspectorSceneItem *item = row_item (child);
+      const char *key = item ? inspector_scene_item_get_key (item) : NULL;
 
-      if (node == NULL || g_hash_table_contains (self->auto_expanded, vrtc_node_get_key (node)))
+      if (key == NULL || g_hash_table_contains (self->auto_expanded, key))
         continue;
-      g_hash_table_add (self->auto_expanded, g_strdup (vrtc_node_get_key (node)));
-      gtk_tree_list_row_set_expanded (child, TRUE);
+      g_hash_table_add (self->auto_expanded, g_strdup (key));
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)) < AUTO_EXPAND_ROWS)
+        gtk_tree_list_row_set_expanded (child, TRUE);
     }
 
   return G_SOURCE_REMOVE;
@@ -408,7 +998,7 @@ rebuild_tree_expanded (InspectorSceneTree *self,
   auto_expand_cb (self);
 
   g_signal_connect (self->tree_model, "items-changed", G_CALLBACK (on_tree_items_changed), self);
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->tree_model));
+  batch_set_source (self->batch, G_LIST_MODEL (self->tree_model));
 
   if (self->needle != NULL)
     schedule_research (self);
@@ -461,9 +1051,9 @@ expand_to (InspectorSceneTree *self,
       n = children ? g_list_model_get_n_items (children) : 0;
       for (guint j = 0; j < n; j++)
         {
-          g_autoptr(VrtcNode) item = g_list_model_get_item (children, j);
+          g_autoptr(InspectorSceneItem) item = g_list_model_get_item (children, j);
 
-          if (item == wanted)
+          if (g_str_equal (inspector_scene_item_get_key (item), vrtc_node_get_key (wanted)))
             {
               child = gtk_tree_list_row_get_child_row (row, j);
               break;
@@ -538,12 +1128,16 @@ tree_row_flash (TreeRow *row,
   row->flash_id = g_timeout_add (ms, tree_row_flash_done, row);
 }
 
+static void tree_row_detach (TreeRow *row);
+
 static void
 tree_row_free (gpointer data)
 {
   TreeRow *row = data;
 
   g_clear_handle_id (&row->flash_id, g_source_remove);
+  tree_row_detach (row);
+  g_clear_object (&row->scene_item);
   g_free (row);
 }
 
@@ -552,12 +1146,12 @@ static void
 bound_add (InspectorSceneTree *self,
            TreeRow            *row)
 {
-  GPtrArray *rows = g_hash_table_lookup (self->bound, row->node);
+  GPtrArray *rows = g_hash_table_lookup (self->bound, row->scene_item);
 
   if (rows == NULL)
     {
       rows = g_ptr_array_new ();
-      g_hash_table_insert (self->bound, row->node, rows);
+      g_hash_table_insert (self->bound, row->scene_item, rows);
     }
   g_ptr_array_add (rows, row);
 }
@@ -566,20 +1160,21 @@ static void
 bound_remove (InspectorSceneTree *self,
               TreeRow            *row)
 {
-  GPtrArray *rows = g_hash_table_lookup (self->bound, row->node);
+  GPtrArray *rows = g_hash_table_lookup (self->bound, row->scene_item);
 
   if (rows == NULL)
     return;
   g_ptr_array_remove (rows, row);
   if (rows->len == 0)
-    g_hash_table_remove (self->bound, row->node);
+    g_hash_table_remove (self->bound, row->scene_item);
 }
 
 static TreeRow *
 bound_row (InspectorSceneTree *self,
            VrtcNode           *node)
 {
-  GPtrArray *rows = g_hash_table_lookup (self->bound, node);
+  InspectorSceneItem *item = lookup_item (self, node);
+  GPtrArray *rows = item ? g_hash_table_lookup (self->bound, item) : NULL;
 
   return rows != NULL ? g_ptr_array_index (rows, rows->len - 1) : NULL;
 }
@@ -625,7 +1220,12 @@ tree_row_update (TreeRow *row)
   gtk_label_set_label (GTK_LABEL (row->tag_label), tag ? tag : "");
   gtk_label_set_label (GTK_LABEL (row->name_label), name ? name : "");
   gtk_widget_set_visible (row->name_label, name != NULL && *name != '\0');
-  gtk_image_set_from_icon_name (GTK_IMAGE (row->icon), icon_for_tag (tag));
+  /* Setting an image, even the same, resizes it: rows are bound again on each history step. */
+  if (row->icon_name != icon_for_tag (tag))
+    {
+      row->icon_name = icon_for_tag (tag);
+      gtk_image_set_from_icon_name (GTK_IMAGE (row->icon), row->icon_name);
+    }
 
   if (live && visible)
     {
@@ -742,16 +1342,13 @@ setup_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
 }
 
+/* Connects a bound row to its item's node in the store shown. */
 static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          InspectorSceneTree       *self)
+tree_row_attach (TreeRow *row)
 {
-  TreeRow *row = g_object_get_data (G_OBJECT (item), "inspector-tree-row");
-  GtkTreeListRow *list_row = gtk_list_item_get_item (item);
-  VrtcNode *node = row_node (list_row);
+  InspectorSceneTree *self = row->tree;
+  VrtcNode *node = inspector_scene_item_get_node (row->scene_item);
 
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
   if (node == NULL)
     return;
 
@@ -768,9 +1365,55 @@ bind_row (GtkSignalListItemFactory *factory,
                                           G_CALLBACK (on_row_children_changed), row);
     }
 
-  bound_add (self, row);
   tree_row_update (row);
   tree_row_update_leaf (row);
+  flash_if_recent (self, row);
+}
+
+static void
+tree_row_detach (TreeRow *row)
+{
+  if (row->node == NULL)
+    return;
+
+  g_clear_signal_handler (&row->notify_id, row->node);
+  g_clear_signal_handler (&row->children_id, row->children);
+  if (row->removed != NULL)
+    g_clear_signal_handler (&row->removed_id, row->removed);
+  g_clear_object (&row->children);
+  g_clear_object (&row->removed);
+  g_clear_object (&row->node);
+}
+
+/*
+ * A GTK 4.8 list view binds a row again, unbinding it first, whenever its position changes,
+ * which is on every change above it: a row bound again to the same item and node keeps all
+ * it has, and only what changed is done again. So the expander, whose new row rebuilds its
+ * children, and the node's signals stay from one binding to the next.
+ */
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          InspectorSceneTree       *self)
+{
+  TreeRow *row = g_object_get_data (G_OBJECT (item), "inspector-tree-row");
+  GtkTreeListRow *list_row = gtk_list_item_get_item (item);
+  InspectorSceneItem *scene_item = row_item (list_row);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
+  if (scene_item != row->scene_item || scene_item == NULL || row->node == NULL ||
+      row->node != inspector_scene_item_get_node (scene_item))
+    {
+      tree_row_detach (row);
+      g_set_object (&row->scene_item, scene_item);
+      if (scene_item == NULL)
+        return;
+      bound_add (self, row);
+      tree_row_attach (row);
+      return;
+    }
+
+  bound_add (self, row);
   flash_if_recent (self, row);
 }
 
@@ -782,33 +1425,25 @@ unbind_row (GtkSignalListItemFactory *factory,
   TreeRow *row = g_object_get_data (G_OBJECT (item), "inspector-tree-row");
 
   tree_row_stop_flash (row);
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), NULL);
-
-  if (row->node == NULL)
-    return;
-
-  bound_remove (self, row);
-  g_clear_signal_handler (&row->notify_id, row->node);
-  g_clear_signal_handler (&row->children_id, row->children);
-  if (row->removed != NULL)
-    g_clear_signal_handler (&row->removed_id, row->removed);
-  g_clear_object (&row->children);
-  g_clear_object (&row->removed);
-  g_clear_object (&row->node);
+  if (row->scene_item != NULL)
+    bound_remove (self, row);
 }
 
 static void
 flash_node (InspectorSceneTree *self,
             VrtcNode           *node)
 {
-  GPtrArray *rows = g_hash_table_lookup (self->bound, node);
+  InspectorSceneItem *item = lookup_item (self, node);
+  GPtrArray *rows = item ? g_hash_table_lookup (self->bound, item) : NULL;
   gint64 now = g_get_monotonic_time ();
 
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     tree_row_flash (g_ptr_array_index (rows, i), FLASH_MS);
 
-  /* Rows bound in the next moments (a new node, one scrolled to) light up too. */
-  if (g_hash_table_size (self->recent) > 256)
+  /* Rows bound in the next moments (a new node, one scrolled to) light up too. Old entries
+   * go once the table doubled since the last sweep: a big file changes every node at once,
+   * and a sweep on each change would make loading it quadratic. */
+  if (g_hash_table_size (self->recent) > self->recent_limit)
     {
       GHashTableIter iter;
       gpointer when;
@@ -817,6 +1452,7 @@ flash_node (InspectorSceneTree *self,
       while (g_hash_table_iter_next (&iter, NULL, &when))
         if (now - *(gint64 *) when > FLASH_MS * 1000)
           g_hash_table_iter_remove (&iter);
+      self->recent_limit = MAX (256, 2 * g_hash_table_size (self->recent));
     }
   g_hash_table_insert (self->recent, node, g_memdup2 (&now, sizeof now));
 }
@@ -895,6 +1531,10 @@ on_selected_item (GtkSingleSelection *selection,
 {
   GtkTreeListRow *row = gtk_single_selection_get_selected_item (selection);
   VrtcNode *node = row ? row_node (row) : NULL;
+
+  /* Rows come and go while the model follows another store: it decides once done. */
+  if (self->syncing)
+    return;
 
   if (node == NULL && self->sticky_key != NULL && self->store != NULL)
     {
@@ -1057,8 +1697,12 @@ run_search (InspectorSceneTree *self)
           for (guint i = removed ? g_list_model_get_n_items (G_LIST_MODEL (removed)) : 0;
                i > 0; i--)
             {
-              g_autoptr(VrtcNode) child = g_list_model_get_item (G_LIST_MODEL (removed), i - 1);
-              g_ptr_array_add (stack, child);
+              g_autoptr(InspectorSceneItem) child = g_list_model_get_item (G_LIST_MODEL (removed),
+                                                                            i - 1);
+              VrtcNode *child_node = inspector_scene_item_get_node (child);
+
+              if (child_node != NULL)
+                g_ptr_array_add (stack, child_node);
             }
 
           if (!node_matches (node, self->needle))
@@ -1419,6 +2063,16 @@ inspector_scene_tree_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->tree_model, self);
   if (self->removed != NULL)
     clear_removed (self);
+  if (self->items != NULL)
+    {
+      GHashTableIter iter;
+      gpointer item;
+
+      /* Items the model or a caller may still hold must not keep a pointer to the store. */
+      g_hash_table_iter_init (&iter, self->items);
+      while (g_hash_table_iter_next (&iter, NULL, &item))
+        inspector_scene_item_set_store (item, NULL);
+    }
 
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_pointer (&self->main_box, gtk_widget_unparent);
@@ -1427,6 +2081,7 @@ inspector_scene_tree_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->search_filter);
+  g_clear_object (&self->batch);
   g_clear_object (&self->tree_model);
   g_clear_object (&self->roots);
   g_clear_object (&self->selected_node);
@@ -1443,6 +2098,18 @@ inspector_scene_tree_finalize (GObject *object)
   g_clear_pointer (&self->removed, g_hash_table_unref);
   g_clear_pointer (&self->removed_in, g_hash_table_unref);
   g_clear_pointer (&self->bound, g_hash_table_unref);
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  if (self->child_lists != NULL)
+    {
+      GHashTableIter iter;
+      ChildList *list;
+
+      /* Children models someone still holds outlive the tree. */
+      g_hash_table_iter_init (&iter, self->child_lists);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &list, NULL))
+        g_object_weak_unref (list->model, child_list_model_gone, list);
+      g_clear_pointer (&self->child_lists, g_hash_table_unref);
+    }
   g_clear_pointer (&self->auto_expanded, g_hash_table_unref);
   g_clear_pointer (&self->recent, g_hash_table_unref);
   g_clear_pointer (&self->matches, g_hash_table_unref);
@@ -1582,14 +2249,19 @@ inspector_scene_tree_init (InspectorSceneTree *self)
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->removed_in = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bound = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->child_lists = g_hash_table_new_full (NULL, NULL, NULL, child_list_free);
   self->auto_expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->recent = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->recent_limit = 256;
   self->matches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  self->roots = g_list_store_new (VRTC_TYPE_NODE);
+  self->roots = g_list_store_new (INSPECTOR_TYPE_SCENE_ITEM);
   self->search_filter = gtk_custom_filter_new (search_filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, NULL);
+  self->batch = g_object_new (INSPECTOR_TYPE_SCENE_TREE_BATCH, NULL);
+  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->batch)),
+                                                  NULL);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filter_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -1651,14 +2323,102 @@ inspector_scene_tree_get_store (InspectorSceneTree *self)
   return self->store;
 }
 
+/* The keys of the root and its children: rows already seen, which auto-expansion must not
+ * open again in the next store. */
+static void
+remember_top_level (InspectorSceneTree *self)
+{
+  GHashTableIter iter;
+  ChildList *list;
+
+  g_hash_table_remove_all (self->auto_expanded);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roots)); i++)
+    {
+      g_autoptr(InspectorSceneItem) root = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      const char *key = inspector_scene_item_get_key (root);
+
+      g_hash_table_add (self->auto_expanded, g_strdup (key));
+      g_hash_table_iter_init (&iter, self->child_lists);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &list, NULL))
+        {
+          if (!g_str_equal (list->parent_key, key))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (list->items)); j++)
+            {
+              g_autoptr(InspectorSceneItem) child =
+                g_list_model_get_item (G_LIST_MODEL (list->items), j);
+
+              g_hash_table_add (self->auto_expanded,
+                                g_strdup (inspector_scene_item_get_key (child)));
+            }
+        }
+    }
+}
+
+/* Points every item, children list and bound row at the store now shown. */
+static void
+follow_store (InspectorSceneTree *self)
+{
+  g_autoptr(GListStore) roots = g_list_store_new (VRTC_TYPE_NODE);
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    inspector_scene_item_set_store (value, self->store);
+
+  /* Rows on screen let go of the old nodes; rows bound from here on take the new ones. */
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *rows = value;
+
+      for (guint i = 0; i < rows->len; i++)
+        tree_row_detach (g_ptr_array_index (rows, i));
+    }
+
+  if (self->store != NULL)
+    g_list_store_append (roots, vrtc_store_get_root (self->store));
+  sync_items (self, G_LIST_MODEL (self->roots), splice_store, G_LIST_MODEL (roots));
+
+  /* Parents first, so the lists of rows that go are gone before their turn comes. */
+  g_hash_table_iter_init (&iter, self->child_lists);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    g_ptr_array_add (lists, value);
+  for (guint i = 0; i < lists->len; i++)
+    if (g_hash_table_contains (self->child_lists, lists->pdata[i]))
+      child_list_repoint (lists->pdata[i]);
+}
+
+/* Once the list view saw the changes: the rows still bound take their new nodes. */
+static void
+reattach_rows (InspectorSceneTree *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *rows = value;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TreeRow *row = g_ptr_array_index (rows, i);
+
+          if (row->node == NULL)
+            tree_row_attach (row);
+        }
+    }
+}
+
 void
 inspector_scene_tree_set_store (InspectorSceneTree *self,
                                 VrtcStore          *store)
 {
-  g_autoptr(GHashTable) expanded = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  GHashTableIter iter;
-  gpointer key;
+  GtkTreeListRow *selected;
+  VrtcNode *node;
 
   g_return_if_fail (INSPECTOR_IS_SCENE_TREE (self));
   g_return_if_fail (store == NULL || VRTC_IS_STORE (store));
@@ -1666,30 +2426,23 @@ inspector_scene_tree_set_store (InspectorSceneTree *self,
   if (self->store == store)
     return;
 
-  /* The same keys in another store (a history view, say) open the same way: expanded rows
-   * stay expanded, and top-level rows already seen are not opened again. */
-  expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  remember_expansion (self, expanded, seen);
+  /* The same keys in another store (a history view, say) open the same way: the model stays
+   * and follows the new store, so expanded rows stay expanded, the selection stays on its
+   * key, and top-level rows already seen are not opened again. */
+  self->syncing = TRUE;
+  batch_freeze (self->batch);
+  remember_top_level (self);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  clear_removed (self);
   g_set_object (&self->store, store);
 
-  clear_removed (self);
-  g_hash_table_remove_all (self->auto_expanded);
   g_hash_table_remove_all (self->recent);
   g_clear_pointer (&self->sticky_key, g_free);
   g_clear_handle_id (&self->reselect_id, g_source_remove);
   self->next_child = 0;
 
-  g_hash_table_iter_init (&iter, seen);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_hash_table_add (self->auto_expanded, g_strdup (key));
-
-  /* New roots for the new model: the old model, still shown, keeps its own. */
-  g_object_unref (self->roots);
-  self->roots = g_list_store_new (VRTC_TYPE_NODE);
   if (store != NULL)
     {
       g_signal_connect_object (store, "node-changed", G_CALLBACK (on_node_changed), self, 0);
@@ -1697,11 +2450,27 @@ inspector_scene_tree_set_store (InspectorSceneTree *self,
                                G_CALLBACK (on_property_changed), self, 0);
       if (self->show_removed)
         seed_removed (self);
-      g_list_store_append (self->roots, vrtc_store_get_root (store));
     }
 
-  rebuild_tree_expanded (self, expanded);
-  set_selected_node (self, NULL);
+  follow_store (self);
+
+  /* Top-level rows new in this store, now, so the first frame already shows them. */
+  g_clear_handle_id (&self->auto_expand_id, g_source_remove);
+  auto_expand_cb (self);
+  batch_thaw (self->batch);
+  reattach_rows (self);
+  self->syncing = FALSE;
+
+  if (self->needle != NULL)
+    schedule_research (self);
+
+  selected = gtk_single_selection_get_selected_item (self->selection);
+  node = selected ? row_node (selected) : NULL;
+  set_selected_node (self, node);
+  if (node == NULL && gtk_single_selection_get_selected (self->selection) !=
+      GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -1874,7 +2643,8 @@ inspector_scene_tree_set_read_only (InspectorSceneTree *self,
  * inspector_scene_tree_get_model:
  * @self: a #InspectorSceneTree
  *
- * Returns: (transfer none): the rows shown (#GtkTreeListRow items), after the search filter
+ * Returns: (transfer none): the rows shown (#GtkTreeListRow items, each holding an
+ *   #InspectorSceneItem), after the search filter
  */
 GListModel *
 inspector_scene_tree_get_model (InspectorSceneTree *self)

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 #include <vrtc.h>
 
+#include "inspector-scene-item.h"
+
 G_BEGIN_DECLS
 
 #define INSPECTOR_TYPE_SCENE_TREE (inspector_scene_tree_get_type ())

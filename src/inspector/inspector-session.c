@@ -14,6 +14,10 @@
 /* Loading a journal applies messages from an idle source for at most this long per turn
  * of the main loop, so the window keeps drawing and answering while a big file goes in. */
 #define APPLY_BUDGET_USEC (8 * 1000)
+/* A big journal of JSON lines is parsed in two parts: its first lines, which the window
+ * shows while the rest is parsed in the background. */
+#define SPLIT_MIN_BYTES   (2 * 1024 * 1024)
+#define FIRST_PART_BYTES  (256 * 1024)
 #define HOSTED_ROOM "scene"
 /* How long a hosted room waits for the sample scene to reach the relay before joining. */
 #define SEED_TIMEOUT_SECONDS 5
@@ -34,9 +38,12 @@ struct _InspectorSession
   guint                 n_applied;
   guint                 n_refused;
   char                 *first_refusal;
+  char                 *unread;         /* why the rest of a big file could not be read */
   guint                 apply_source;
   gboolean              loading;
   double                progress;
+  gboolean              parsing_rest;   /* the file's lines after the first part */
+  double                first_part;     /* its share of the file, for the progress */
 
   /* a room, joined or hosted */
   VrtcClient           *client;
@@ -308,7 +315,16 @@ finish_loading (InspectorSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
   name = g_file_get_basename (self->file);
-  if (self->n_refused == 0)
+  if (self->unread != NULL)
+    {
+      /* Translators: "Opened the first 1200 messages of “FILE”; the rest could not be read
+       * (FILE:LINE: what is wrong)" */
+      text = g_strdup_printf (ngettext ("Opened the first %u message of “%s”; the rest could not be read (%s)",
+                                        "Opened the first %u messages of “%s”; the rest could not be read (%s)",
+                                        self->n_applied),
+                              self->n_applied, name, self->unread);
+    }
+  else if (self->n_refused == 0)
     {
       /* Translators: the first %s is a file name */
       text = g_strdup_printf (ngettext ("Opened “%s”: %u message",
@@ -367,6 +383,13 @@ apply_pending (gpointer user_data)
       done++;
     }
 
+  if (done >= self->pending->len && self->parsing_rest)
+    {
+      /* Until the rest is parsed: rest_parsed_cb() starts again. */
+      self->apply_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
   if (done >= self->pending->len)
     {
       self->apply_source = 0;
@@ -375,6 +398,8 @@ apply_pending (gpointer user_data)
     }
 
   self->progress = (double) done / self->pending->len;
+  if (self->parsing_rest)
+    self->progress *= self->first_part;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 
   return G_SOURCE_CONTINUE;
@@ -385,6 +410,7 @@ typedef struct {
   GBytes       *bytes;
   GPtrArray    *messages;
   VrtcSnapshot *snapshot;
+  gsize         rest;         /* where the part left to parse starts; 0: none */
 } LoadData;
 
 static void
@@ -403,6 +429,35 @@ message_ptr_unref (gpointer msg)
   vrtc_message_unref (msg);
 }
 
+/*
+ * Where to cut a big journal of JSON lines, so that its first lines can be applied and
+ * shown while the rest is parsed: after a line, once FIRST_PART_BYTES are in; 0 when it
+ * is not worth it or not safe (a JSON array, or a state frame further on, which must come
+ * first).
+ */
+static gsize
+find_first_part (const char *text,
+                 gsize       len)
+{
+  const char *cut;
+  gsize i = 0;
+
+  if (text == NULL || len < SPLIT_MIN_BYTES)
+    return 0;
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i >= len || text[i] != '{')
+    return 0;
+
+  cut = memchr (text + FIRST_PART_BYTES, '\n', len - FIRST_PART_BYTES);
+  if (cut == NULL || cut + 1 >= text + len)
+    return 0;
+  if (g_strstr_len (cut, len - (cut - text), "\"state\"") != NULL)
+    return 0;
+
+  return cut + 1 - text;
+}
+
 /* Runs in a worker thread: parsing does not touch the store or any GTK object. */
 static void
 parse_in_thread (GTask        *task,
@@ -417,11 +472,22 @@ parse_in_thread (GTask        *task,
   gsize len = 0;
   const char *text = g_bytes_get_data (data->bytes, &len);
 
+  data->rest = find_first_part (text, len);
   data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);
-  if (!vrtc_codec_parse_journal (text ? text : "", len, name, data->messages, &snapshot,
-                                 &error))
+  if (!vrtc_codec_parse_journal (text ? text : "", data->rest ? data->rest : len, name,
+                                 data->messages, &snapshot, &error))
     {
       vrtc_value_clear (&snapshot);
+      /* The error the whole file gives: an invalid byte further on is reported first. */
+      if (data->rest != 0)
+        {
+          g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (message_ptr_unref);
+
+          g_clear_error (&error);
+          vrtc_codec_parse_journal (text, len, name, all, &snapshot, &error);
+          vrtc_value_clear (&snapshot);
+          g_assert (error != NULL);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -438,6 +504,101 @@ parse_in_thread (GTask        *task,
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+/* The rest of a big journal, parsed in a worker thread while the first part is applied. */
+typedef struct {
+  GBytes    *bytes;
+  gsize      offset;
+  char      *name;
+  GPtrArray *messages;
+} RestData;
+
+static void
+rest_data_free (RestData *data)
+{
+  g_bytes_unref (data->bytes);
+  g_free (data->name);
+  g_clear_pointer (&data->messages, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+parse_rest_in_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  RestData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  VrtcValue snapshot = VRTC_VALUE_INIT;
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data->bytes, &len);
+
+  data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);
+  if (!vrtc_codec_parse_journal (text + data->offset, len - data->offset, data->name,
+                                 data->messages, &snapshot, &error))
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (message_ptr_unref);
+
+      /* Named as the whole file names it: the line counted from its start. */
+      vrtc_value_clear (&snapshot);
+      g_clear_error (&error);
+      vrtc_codec_parse_journal (text, len, data->name, all, &snapshot, &error);
+      vrtc_value_clear (&snapshot);
+      g_assert (error != NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  vrtc_value_clear (&snapshot);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+rest_parsed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(InspectorSession) self = user_data;
+  RestData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->parsing_rest = FALSE;
+  if (self->pending == NULL)
+    return;
+
+  /* Too late to refuse the file: its first part is shown; the toast says the rest is not */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    self->unread = g_strdup (error->message);
+  else
+    {
+      g_ptr_array_extend_and_steal (self->pending, g_steal_pointer (&data->messages));
+    }
+
+  if (self->apply_source == 0)
+    self->apply_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_pending, self, NULL);
+}
+
+static void
+parse_rest (InspectorSession *self,
+            GBytes           *bytes,
+            gsize             offset)
+{
+  RestData *data = g_new0 (RestData, 1);
+  GTask *task;
+
+  data->bytes = g_bytes_ref (bytes);
+  data->offset = offset;
+  data->name = g_file_get_basename (self->file);
+
+  self->parsing_rest = TRUE;
+  self->first_part = (double) offset / g_bytes_get_size (bytes);
+  task = g_task_new (NULL, NULL, rest_parsed_cb, g_object_ref (self));
+  g_task_set_source_tag (task, parse_rest);
+  g_task_set_task_data (task, data, (GDestroyNotify) rest_data_free);
+  g_task_run_in_thread (task, parse_rest_in_thread);
+  g_object_unref (task);
 }
 
 static void
@@ -467,6 +628,8 @@ parsed_cb (GObject      *object,
   self->pending_snapshot = g_steal_pointer (&data->snapshot);
   self->loading = TRUE;
   self->apply_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_pending, self, NULL);
+  if (data->rest != 0)
+    parse_rest (self, data->bytes, data->rest);
 
   g_task_return_pointer (task, self, g_object_unref);
 }
@@ -558,6 +721,7 @@ inspector_session_finalize (GObject *object)
   g_free (self->title);
   g_free (self->subtitle);
   g_free (self->first_refusal);
+  g_free (self->unread);
   g_free (self->url);
   g_free (self->join_url);
   g_free (self->status_text);

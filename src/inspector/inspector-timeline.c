@@ -24,6 +24,8 @@
 
 #define MAX_CHANGE_ROWS 500
 #define MAX_TOOLTIP_CHARS 2000
+/* While the history scale is dragged, the list scrolls to its row at most this often. */
+#define HIGHLIGHT_SCROLL_MS 250
 
 enum {
   COL_POSITION,
@@ -48,6 +50,8 @@ typedef struct
   GtkWidget         *undone_tag;
   GtkWidget         *rejected_tag;
   GtkWidget         *lost_tag;
+
+  int                acked;         /* what the ack icon shows: -1 nothing yet */
 
   /* while bound */
   VrtcJournalEntry  *entry;
@@ -262,6 +266,8 @@ struct _InspectorTimeline
 
   /* state */
   int                  history_position;   /* -1: live */
+  guint                scroll_id;          /* the list catching up with the position */
+  gint64               last_scroll;
   char                *filter_text;
   gboolean             filter_active;
   guint                n_hidden;
@@ -1016,7 +1022,11 @@ cell_update_state (Cell *cell)
       break;
 
     case COL_ACK:
-      if (vrtc_journal_entry_get_acked (entry))
+      /* Every bound cell is refreshed on each history step: only a change costs. */
+      if (cell->acked == (int) vrtc_journal_entry_get_acked (entry))
+        break;
+      cell->acked = vrtc_journal_entry_get_acked (entry);
+      if (cell->acked)
         {
           gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), "emblem-ok-symbolic");
           set_tooltip (cell->icon, _("Acknowledged by the server"));
@@ -1170,6 +1180,8 @@ setup_cell (GtkSignalListItemFactory *factory,
             InspectorTimeline        *self)
 {
   Cell *cell = g_new0 (Cell, 1);
+
+  cell->acked = -1;
   GtkGesture *click;
 
   cell->self = self;
@@ -1285,6 +1297,29 @@ refresh_cells (InspectorTimeline *self)
     cell_update_state (cell);
 }
 
+/* After the history position moved from @old to @now (-1: live): only the rows between the
+ * two change from past to future or back, of the thousands of cells a column view binds. */
+static void
+refresh_future (InspectorTimeline *self,
+                int                old,
+                int                now)
+{
+  gint64 a = old < 0 ? G_MAXINT64 : old;
+  gint64 b = now < 0 ? G_MAXINT64 : now;
+  gint64 lo = MIN (a, b), hi = MAX (a, b);
+  GHashTableIter iter;
+  Cell *cell;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &cell, NULL))
+    {
+      gint64 position = vrtc_journal_entry_get_position (cell->entry);
+
+      if (position > lo && position <= hi)
+        cell_update_state (cell);
+    }
+}
+
 static void
 refresh_cell_content (InspectorTimeline *self)
 {
@@ -1384,11 +1419,53 @@ update_history_ui (InspectorTimeline *self)
 }
 
 static void
+scroll_to_selected (InspectorTimeline *self)
+{
+  guint shown = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *list_view = inner_list_view (self);
+
+  self->last_scroll = g_get_monotonic_time ();
+  if (shown != GTK_INVALID_LIST_POSITION && list_view != NULL)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", shown);
+}
+
+static gboolean
+scroll_to_selected_cb (gpointer data)
+{
+  InspectorTimeline *self = data;
+
+  self->scroll_id = 0;
+  scroll_to_selected (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * The row of the position is selected at once; scrolling to it shows a new page of rows,
+ * all bound and measured again, which costs more than the rest of a history step. While
+ * the scale is dragged the list follows a few times a second, not on every step.
+ */
+static void
 highlight_history_row (InspectorTimeline *self)
 {
+  guint shown;
+  gint64 since;
+
   if (self->history_position < 0)
     return;
-  select_shown (self, shown_position (self, self->history_position, FALSE));
+
+  shown = shown_position (self, self->history_position, FALSE);
+  if (shown == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_single_selection_set_selected (self->selection, shown);
+
+  if (self->scroll_id != 0)
+    return;
+  since = (g_get_monotonic_time () - self->last_scroll) / 1000;
+  if (since >= HIGHLIGHT_SCROLL_MS)
+    scroll_to_selected (self);
+  else
+    self->scroll_id = g_timeout_add (HIGHLIGHT_SCROLL_MS - since, scroll_to_selected_cb, self);
 }
 
 static void
@@ -1397,6 +1474,7 @@ set_history_position_internal (InspectorTimeline *self,
                                gboolean           highlight)
 {
   guint n = journal_length (self);
+  int old;
 
   /* The row to highlight may still wait in the batch. */
   batch_flush (self->batch);
@@ -1409,10 +1487,11 @@ set_history_position_internal (InspectorTimeline *self,
       return;
     }
 
+  old = self->history_position;
   self->history_position = position;
   update_scale (self);
   update_history_ui (self);
-  refresh_cells (self);
+  refresh_future (self, old, position);
   if (highlight)
     highlight_history_row (self);
 
@@ -2443,6 +2522,7 @@ inspector_timeline_dispose (GObject *object)
 {
   InspectorTimeline *self = INSPECTOR_TIMELINE (object);
 
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->filter_model != NULL)

@@ -346,6 +346,88 @@ test_expansion_kept (HistoryFixture *f,
                  vrtc_store_get_node (shown_store (f), "chair"));
 }
 
+/* A step keeps the rows, their widgets, what is expanded and what is picked, and points
+ * them at the values of the past instead of making them again. */
+static void
+test_step_keeps_rows (HistoryFixture *f,
+                      gconstpointer   data)
+{
+  InspectorSceneTree *tree = f->window->scene_tree;
+  g_autoptr(GtkTreeListRow) table = shown_row (tree, "table");
+  g_autoptr(GtkTreeListRow) world = shown_row (tree, "world");
+  InspectorPropertyRow *position = inspector_property_editor_get_row (f->window->property_editor,
+                                                                      "position");
+  GtkWidget *table_widget;
+  VrtcProperty *property;
+
+  g_assert_nonnull (table);
+  g_assert_true (gtk_tree_list_row_get_expanded (table));
+  g_assert_nonnull (position);
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (tree, "table") != NULL);
+  table_widget = inspector_scene_tree_get_row_widget (tree, "table");
+
+  go_to (f, 20);
+  {
+    g_autoptr(GtkTreeListRow) table_then = shown_row (tree, "table");
+    g_autoptr(GtkTreeListRow) world_then = shown_row (tree, "world");
+    g_autoptr(GtkTreeListRow) chair = shown_row (tree, "chair");
+
+    /* The same rows, still open; the chair, new in this state, under the table. */
+    g_assert_true (table_then == table);
+    g_assert_true (world_then == world);
+    g_assert_true (gtk_tree_list_row_get_expanded (table));
+    g_assert_nonnull (chair);
+    g_assert_cmpuint (gtk_tree_list_row_get_depth (chair), ==,
+                      gtk_tree_list_row_get_depth (table) + 1);
+  }
+  g_assert_cmpstr (selected_key (tree), ==, "cube");
+  g_assert_true (inspector_scene_tree_get_selected_node (tree) ==
+                 vrtc_store_get_node (shown_store (f), "cube"));
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (tree, "table") != NULL);
+  g_assert_true (inspector_scene_tree_get_row_widget (tree, "table") == table_widget);
+
+  /* The property row is the same widget, showing the value of then, from the view. */
+  g_assert_true (inspector_property_editor_get_row (f->window->property_editor, "position") ==
+                 position);
+  property = inspector_property_row_get_property (position);
+  g_assert_true (vrtc_property_get_node (property) ==
+                 vrtc_store_get_node (shown_store (f), "cube"));
+  g_assert_cmpfloat (row_component (f, "position", 0), ==, 15);
+  g_assert_true (inspector_property_row_get_read_only (position));
+
+  /* Further back: the chair goes, the rest stays. */
+  go_to (f, 9);
+  g_assert_null (shown_row (tree, "chair"));
+  {
+    g_autoptr(GtkTreeListRow) table_then = shown_row (tree, "table");
+
+    g_assert_true (table_then == table);
+  }
+  g_assert_cmpstr (selected_key (tree), ==, "cube");
+  g_assert_true (inspector_property_editor_get_row (f->window->property_editor, "position") ==
+                 position);
+  g_assert_cmpfloat (row_component (f, "position", 0), ==, 4);
+  g_assert_cmpstr (row_text (f, "label"), ==, "Red cube");
+
+  /* After the ball was removed, and back to live: the same rows again, editable. */
+  go_to (f, 28);
+  g_assert_null (shown_row (tree, "ball"));
+  go_to (f, -1);
+  g_assert_true (shown_store (f) == f->store);
+  {
+    g_autoptr(GtkTreeListRow) table_now = shown_row (tree, "table");
+
+    g_assert_true (table_now == table);
+  }
+  g_assert_nonnull (shown_row (tree, "chair"));
+  g_assert_true (inspector_property_editor_get_row (f->window->property_editor, "position") ==
+                 position);
+  g_assert_cmpfloat (row_component (f, "position", 0), ==, 24);
+  g_assert_false (inspector_property_row_get_read_only (position));
+  g_assert_true (vrtc_property_get_node (inspector_property_row_get_property (position)) ==
+                 vrtc_store_get_node (f->store, "cube"));
+}
+
 static void
 test_diff (HistoryFixture *f,
            gconstpointer   data)
@@ -611,6 +693,8 @@ main (int   argc,
               history_set_up, test_scrub, history_tear_down);
   g_test_add ("/history/expansion-kept", HistoryFixture, NULL,
               history_set_up, test_expansion_kept, history_tear_down);
+  g_test_add ("/history/step-keeps-rows", HistoryFixture, NULL,
+              history_set_up, test_step_keeps_rows, history_tear_down);
   g_test_add ("/history/diff", HistoryFixture, NULL,
               history_set_up, test_diff, history_tear_down);
   g_test_add ("/history/snapshot", HistoryFixture, NULL,

@@ -440,6 +440,70 @@ test_store_swap (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
 }
 
+/* A big scene opens on its top level: groups are opened on their own only while the tree
+ * stays small, and one opened by hand shows all its children, kept up to date. */
+static void
+test_big_scene (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(VrtcStore) big = new_store ("carol");
+  g_autoptr(VrtcMessage) message = NULL;
+  g_autoptr(GtkTreeListRow) first = NULL;
+  g_autoptr(GtkTreeListRow) last = NULL;
+  GListModel *rows = inspector_scene_tree_get_model (f->tree);
+  guint n_rows;
+
+  for (guint g = 0; g < 40; g++)
+    {
+      g_autofree char *group = g_strdup_printf (
+        "{\"key\":\"g%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+        "\"parentKey\":\"scene\"}", g);
+
+      edit_json (big, group);
+      for (guint i = 0; i < 100; i++)
+        {
+          g_autofree char *node = g_strdup_printf (
+            "{\"key\":\"n%u-%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+            "\"parentKey\":\"g%u\"}", g, i, g);
+
+          edit_json (big, node);
+        }
+    }
+  message = commit (big);
+
+  inspector_scene_tree_set_store (f->tree, big);
+  drain ();
+  n_rows = g_list_model_get_n_items (rows);
+  /* The root, the 40 groups, and the children of the first groups only. */
+  g_assert_cmpuint (n_rows, >=, 2000);
+  g_assert_cmpuint (n_rows, <, 2200);
+  first = shown_row (f->tree, "g0");
+  last = shown_row (f->tree, "g39");
+  g_assert_true (gtk_tree_list_row_get_expanded (first));
+  g_assert_false (gtk_tree_list_row_get_expanded (last));
+  g_assert_true (gtk_tree_list_row_is_expandable (last));
+  g_assert_null (shown_row (f->tree, "n39-0"));
+
+  gtk_tree_list_row_set_expanded (last, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 100);
+  {
+    g_autoptr(GtkTreeListRow) child = shown_row (f->tree, "n39-99");
+
+    g_assert_nonnull (child);
+    g_assert_cmpuint (gtk_tree_list_row_get_position (child), ==,
+                      g_list_model_get_n_items (rows) - 1);
+  }
+
+  edit_json (big, "{\"key\":\"late\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+                  "\"parentKey\":\"g39\"}");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 101);
+  g_assert_nonnull (shown_row (f->tree, "late"));
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "n39-50"));
+  g_assert_cmpstr (selected_key (f->tree), ==, "n39-50");
+
+  inspector_scene_tree_set_store (f->tree, f->store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -467,6 +531,7 @@ main (int   argc,
   ADD ("show-removed", test_show_removed);
   ADD ("selection-follows-move", test_selection_follows_move);
   ADD ("store-swap", test_store_swap);
+  ADD ("big-scene", test_big_scene);
 
   return g_test_run ();
 }

@@ -437,6 +437,72 @@ test_open_big_file_and_save (void)
 
 /* A file that is not a journal: the window says why and keeps what it showed. */
 static void
+on_toast_text (InspectorSession  *session,
+               const char        *text,
+               char             **out)
+{
+  g_free (*out);
+  *out = g_strdup (text);
+}
+
+/* A big file is shown while its later lines are parsed; an error there, too late to refuse
+ * the file, is told as the whole file would tell it: the first part stays, and the toast
+ * says how many messages are shown and that the rest was not read. */
+static void
+test_open_big_file_late_error (void)
+{
+  InspectorWindow *window = new_local_window ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "late.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *toast = NULL;
+  InspectorSession *before = inspector_window_get_session (window);
+  InspectorSession *session;
+  const guint n = 20000;
+  guint length;
+
+  for (guint i = 1; i <= n; i++)
+    if (i == 19000)
+      g_string_append (text, "{\"id\": nope}\n");
+    else
+      g_string_append_printf (text, "{\"id\":\"gen:%u\",\"sessionId\":\"gen\",\"clock\":"
+                              "{\"gen\":%u},\"lamportTime\":%u,\"timestamp\":1700000000000,"
+                              "\"ops\":[{\"key\":\"scene\",\"otype\":\"number.set\","
+                              "\"path\":\"n\",\"value\":%u}]}\n", i, i, i, i);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  g_assert_no_error (error);
+
+  inspector_window_open_file (window, file);
+  WAIT_UNTIL (inspector_window_get_session (window) != before);
+  session = inspector_window_get_session (window);
+  g_signal_connect (session, "toast", G_CALLBACK (on_toast_text), &toast);
+  WAIT_UNTIL (!inspector_session_get_loading (session));
+  drain ();
+
+  length = vrtc_store_get_journal_length (inspector_session_get_store (session));
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpuint (length, <, 19000);
+  g_assert_nonnull (toast);
+  g_test_message ("%s", toast);
+  g_assert_nonnull (strstr (toast, "late.jsonl:19000"));
+  /* it says how much was shown and that the rest was not, not "1 message was refused" */
+  {
+    g_autofree char *first = g_strdup_printf ("the first %u messages", length);
+
+    g_assert_nonnull (strstr (toast, first));
+    g_assert_nonnull (strstr (toast, "the rest could not be read"));
+    g_assert_null (strstr (toast, "refused"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_open_bad_file (void)
 {
   InspectorWindow *window = new_local_window ();
@@ -731,6 +797,8 @@ main (int   argc,
   g_test_add_func ("/inspector/window/undo-redo", test_undo_redo);
   g_test_add_func ("/inspector/window/open-file", test_open_file_both_dialects);
   g_test_add_func ("/inspector/window/open-big-file-and-save", test_open_big_file_and_save);
+  g_test_add_func ("/inspector/window/open-big-file-late-error",
+                   test_open_big_file_late_error);
   g_test_add_func ("/inspector/window/open-bad-file", test_open_bad_file);
   g_test_add_func ("/inspector/window/drop-file", test_drop_file);
   g_test_add_func ("/inspector/window/window-state", test_window_state);

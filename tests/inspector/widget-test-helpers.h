@@ -261,9 +261,9 @@ shown_row (InspectorSceneTree *tree,
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
-      g_autoptr(VrtcNode) node = gtk_tree_list_row_get_item (row);
+      g_autoptr(InspectorSceneItem) item = gtk_tree_list_row_get_item (row);
 
-      if (g_strcmp0 (vrtc_node_get_key (node), key) == 0)
+      if (g_strcmp0 (inspector_scene_item_get_key (item), key) == 0)
         return g_steal_pointer (&row);
     }
 
@@ -280,11 +280,11 @@ shown_keys (InspectorSceneTree *tree)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
-      g_autoptr(VrtcNode) node = gtk_tree_list_row_get_item (row);
+      g_autoptr(InspectorSceneItem) item = gtk_tree_list_row_get_item (row);
 
       if (out->len > 0)
         g_string_append_c (out, ' ');
-      g_string_append (out, vrtc_node_get_key (node));
+      g_string_append (out, inspector_scene_item_get_key (item));
     }
 
   return g_string_free (out, FALSE);
