@@ -29,6 +29,20 @@ enum {
 };
 
 /*
+ * A long register's fold is kept every CHECKPOINT_EVERY refs, so that an op arriving late
+ * (stamped below others) refolds from the checkpoint before it, not from the start. Only the
+ * live state uses them, and only a late insertion (register_refold_at) keeps them: any other
+ * change to a register's refs or to what is active drops them.
+ */
+#define CHECKPOINT_EVERY    8
+#define CHECKPOINT_MIN_REFS 16
+
+typedef struct {
+  guint     index;      /* the fold's state after refs[0, index) */
+  VrtcValue value;
+} Checkpoint;
+
+/*
  * The journal position whose state is being evaluated: G_MAXUINT is the live state
  * (pending edits included). History views set it for the duration of one call, so the
  * same folds answer "what was it right after entry i arrived" without copying anything.
@@ -157,6 +171,7 @@ struct _VrtcEngine {
   guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
   guint               undo_skip_hi;
   GArray             *redo_heap;      /* RedoItem, a max-heap by the undo's stamp (lazy) */
+  GHashTable         *checkpoints;    /* Register -> GArray of Checkpoint, by index */
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
@@ -509,60 +524,86 @@ ref_sets_value (const OpRef *ref)
   return (ref->flags & (REF_IS_SET | REF_SET_BAD)) == REF_IS_SET;
 }
 
-/* Recomputes the value from the base and every op (SEMANTICS.md 3). */
-static void
-register_fold (Register  *reg,
-               VrtcValue *out)
+/* The set a fold starts from: the newest active set with a value, unless the base's set is
+ * newer. *winner_index is its index in reg->ops, or -1 when the fold starts at the base. */
+static const VrtcValue *
+register_start (Register  *reg,
+                VrtcStamp *from,
+                gint      *winner_index)
 {
-  const OpRef *winner = NULL;
-  const VrtcValue *winner_value = NULL;
-  VrtcStamp from = VRTC_STAMP_ZERO;
   guint n = reg->ops ? reg->ops->len : 0;
 
+  *from = VRTC_STAMP_ZERO;
+  *winner_index = -1;
   for (guint i = n; i > 0; i--)
     {
       const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
-          winner_value = ref_set_value (ref, reg->path);
-          winner = ref;
+          if (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->set) > 0)
+            {
+              *from = ref->stamp;
+              *winner_index = (gint) (i - 1);
+              return ref_set_value (ref, reg->path);
+            }
           break;
         }
     }
+  if (reg->base == NULL)
+    return NULL;
+  *from = reg->base->set;
+  return reg->base->materialized ? &reg->base->value : &reg->value;
+}
 
-  vrtc_value_clear (out);
-  if (winner != NULL && (reg->base == NULL || vrtc_stamp_compare (&winner->stamp, &reg->base->set) > 0))
-    {
-      vrtc_value_copy (out, winner_value);
-      from = winner->stamp;
-    }
-  else if (reg->base != NULL)
-    {
-      vrtc_value_copy (out, reg->base->materialized ? &reg->base->value : &reg->value);
-      from = reg->base->set;
-      winner = NULL;
-    }
+/* Folds refs[first..] onto out, which holds the state after refs[0, first). */
+static void
+register_fold_range (Register        *reg,
+                     const VrtcStamp *from,
+                     guint            first,
+                     VrtcValue       *out,
+                     gint             winner_index,
+                     GArray          *checkpoints)
+{
+  guint n = reg->ops ? reg->ops->len : 0;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = first; i < n; i++)
     {
       OpRef *ref = &g_array_index (reg->ops, OpRef, i);
-      const VrtcOperation *op = ref_op (ref);
 
       if (!ref_active (ref))
-        continue;
-      if (ref_is_set (ref))
+        ;
+      else if (ref_is_set (ref))
+        set_rejected (ref, (ref->flags & REF_SET_BAD) != 0);
+      else if (vrtc_stamp_compare (&ref->stamp, from) <= 0)
+        set_rejected (ref, FALSE);
+      else
+        set_rejected (ref, !vrtc_optable_fold (ref_op (ref), out));
+
+      /* every so often, the state so far, for the next late op to start from */
+      if (checkpoints != NULL && (i + 1) % CHECKPOINT_EVERY == 0 && (gint) i >= winner_index)
         {
-          set_rejected (ref, (ref->flags & REF_SET_BAD) != 0);
-          continue;
+          Checkpoint cp = { i + 1, VRTC_VALUE_INIT };
+
+          vrtc_value_copy (&cp.value, out);
+          g_array_append_val (checkpoints, cp);
         }
-      if (vrtc_stamp_compare (&ref->stamp, &from) <= 0)
-        {
-          set_rejected (ref, FALSE);
-          continue;
-        }
-      set_rejected (ref, !vrtc_optable_fold (op, out));
     }
+}
+
+/* Recomputes the value from the base and every op (SEMANTICS.md 3). */
+static void
+register_fold (Register  *reg,
+               VrtcValue *out)
+{
+  VrtcStamp from;
+  gint winner_index;
+  const VrtcValue *start = register_start (reg, &from, &winner_index);
+
+  vrtc_value_clear (out);
+  if (start != NULL)
+    vrtc_value_copy (out, start);
+  register_fold_range (reg, &from, 0, out, winner_index, NULL);
 }
 
 static void
@@ -575,20 +616,104 @@ emit_property (VrtcEngine *engine,
 }
 
 static void
+register_set_folded (VrtcEngine *engine,
+                     Node       *node,
+                     Register   *reg,
+                     VrtcValue  *value)
+{
+  if (!vrtc_value_equal (value, &reg->value))
+    {
+      vrtc_value_move (&reg->value, value);
+      emit_property (engine, node, reg->path);
+    }
+  else
+    vrtc_value_clear (value);
+}
+
+static void
+checkpoint_clear (gpointer data)
+{
+  vrtc_value_clear (&((Checkpoint *) data)->value);
+}
+
+/* Any change but a late insertion: what was kept no longer holds. */
+static void
 register_refold (VrtcEngine *engine,
                  Node       *node,
                  Register   *reg)
 {
   VrtcValue value = VRTC_VALUE_INIT;
 
+  if (engine->checkpoints != NULL)
+    g_hash_table_remove (engine->checkpoints, reg);
   register_fold (reg, &value);
-  if (!vrtc_value_equal (&value, &reg->value))
+  register_set_folded (engine, node, reg, &value);
+}
+
+/* A ref was inserted at index p, below newer ones: refold from the last checkpoint at or
+ * before p (the refs before it did not change), keeping checkpoints on the way. */
+static void
+register_refold_at (VrtcEngine *engine,
+                    Node       *node,
+                    Register   *reg,
+                    guint       p)
+{
+  VrtcValue value = VRTC_VALUE_INIT;
+  VrtcStamp from;
+  gint winner_index;
+  const VrtcValue *start;
+  GArray *cps;
+  guint first = 0;
+
+  if (eval_at != G_MAXUINT || reg->ops->len < CHECKPOINT_MIN_REFS)
     {
-      vrtc_value_move (&reg->value, &value);
-      emit_property (engine, node, reg->path);
+      register_refold (engine, node, reg);
+      return;
+    }
+  if (engine->checkpoints == NULL)
+    engine->checkpoints = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                 (GDestroyNotify) g_array_unref);
+  cps = g_hash_table_lookup (engine->checkpoints, reg);
+  if (cps == NULL)
+    {
+      cps = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
+      g_array_set_clear_func (cps, checkpoint_clear);
+      g_hash_table_insert (engine->checkpoints, reg, cps);
+    }
+
+  /* those after p have shifted and miss the new ref */
+  while (cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > p)
+    g_array_set_size (cps, cps->len - 1);
+
+  start = register_start (reg, &from, &winner_index);
+  /* one made after the fold's start, on the same start (a new start drops those after it) */
+  if (cps->len > 0 && (gint) g_array_index (cps, Checkpoint, cps->len - 1).index > winner_index)
+    {
+      const Checkpoint *cp = &g_array_index (cps, Checkpoint, cps->len - 1);
+
+      vrtc_value_copy (&value, &cp->value);
+      first = cp->index;
     }
   else
-    vrtc_value_clear (&value);
+    {
+      g_array_set_size (cps, 0);
+      if (start != NULL)
+        vrtc_value_copy (&value, start);
+    }
+  register_fold_range (reg, &from, first, &value, winner_index, cps);
+  register_set_folded (engine, node, reg, &value);
+}
+
+/* Checkpoints after index no longer match the refs (one was inserted at index). */
+static void
+checkpoints_drop_after (VrtcEngine *engine,
+                        Register   *reg,
+                        guint       index)
+{
+  GArray *cps = engine->checkpoints ? g_hash_table_lookup (engine->checkpoints, reg) : NULL;
+
+  while (cps != NULL && cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > index)
+    g_array_set_size (cps, cps->len - 1);
 }
 
 /* Adds a ref, applying it in place when it is the newest op on the register. */
@@ -663,10 +788,11 @@ register_add (VrtcEngine  *engine,
 
             set_rejected (added, op->type->kind == VRTC_OP_KIND_SET &&
                                  ref_set_value (added, reg->path) == NULL);
+            checkpoints_drop_after (engine, reg, index);
             return;
           }
       }
-  register_refold (engine, node, reg);
+  register_refold_at (engine, node, reg, index);
 }
 
 /* ---- nodes ---- */
@@ -3647,6 +3773,7 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->orphan_metas, g_hash_table_unref);
   g_clear_pointer (&engine->own, g_ptr_array_unref);
   g_clear_pointer (&engine->redo_heap, g_array_unref);
+  g_clear_pointer (&engine->checkpoints, g_hash_table_unref);
   g_clear_pointer (&engine->by_id, g_hash_table_unref);
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);

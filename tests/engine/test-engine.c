@@ -722,6 +722,94 @@ test_undo_redo_stack_order (void)
   vrtc_engine_free (e);
 }
 
+/*
+ * Long registers refold from a kept checkpoint when an op arrives late. Floating-point sums
+ * depend on the order, so folding from a wrong state or in a wrong order shows in the value:
+ * every replica, whatever order the messages came in (and with undos and previews on the
+ * way), must give the bytes and the rejected counts of the one that got them in order.
+ */
+static void
+test_late_deltas_long_register (void)
+{
+  static const char *const deltas[] = { "[0.1,1e16,3]", "[0.2,-1e16,0.7]", "[1e-3,1,1e15]",
+                                        "[0.3,0.1,-1e15]", "[7,2.5,1e-7]" };
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  VrtcEngine *in_order = vrtc_engine_new ("observer");
+  g_autofree char *expected = NULL;
+  VrtcOperation undo;
+
+  g_ptr_array_add (msgs, msg1 ("s0", 1, 1, op_insert ("n", "scene", "Mesh",
+                                                      "{\"p\":[0,0,0],\"x\":0}")));
+  /* 3 sessions x 60 messages: mostly vector deltas on p, a few sets, a wrong-type delta,
+   * number deltas on x; lamports interleave so late arrivals land in the middle */
+  for (guint seq = 1; seq <= 60; seq++)
+    for (guint s = 0; s < 3; s++)
+      {
+        g_autofree char *session = g_strdup_printf ("s%u", s);
+        guint64 my_seq = s == 0 ? seq + 1 : seq;
+        VrtcOperation op;
+
+        if (seq % 23 == 0 && s == 1)
+          op = op_make ("n", "vector3.set", "p", "[1.5,-2.5,0.25]");
+        else if (seq % 17 == 0)
+          op = op_make ("n", "number.add", "p", "1");   /* wrong type: rejected */
+        else if (seq % 5 == 0)
+          op = op_make ("n", "number.add", "x", "0.1");
+        else
+          op = op_make ("n", "vector3.add", "p", deltas[(seq + s) % G_N_ELEMENTS (deltas)]);
+        g_ptr_array_add (msgs, msg1 (session, my_seq, 1 + seq + (s * 7 + seq) % 5, op));
+      }
+  /* an undo of a delta in the middle */
+  undo = op_make ("", "meta.undo", "", NULL);
+  undo.target_msg_id = g_strdup ("s2:30");
+  g_ptr_array_add (msgs, msg1 ("s2", 61, 90, undo));
+
+  for (guint i = 0; i < msgs->len; i++)
+    receive (in_order, g_ptr_array_index (msgs, i));
+  expected = graph_json (in_order);
+
+  for (guint round = 0; round < 12; round++)
+    {
+      VrtcEngine *e = vrtc_engine_new ("me");
+      g_autoptr(GPtrArray) order = g_ptr_array_copy (msgs, NULL, NULL);
+      g_autofree char *got = NULL;
+
+      g_ptr_array_set_free_func (order, NULL);   /* msgs owns them */
+      /* a shuffle; in some rounds the first 100 go in order first, so that the registers
+       * are long (and have checkpoints) before the late ones come */
+      for (guint i = round % 2 ? 100 : 0; i + 1 < order->len; i++)
+        {
+          guint j = g_rand_int_range (rand, (gint32) i, (gint32) order->len);
+          gpointer t = order->pdata[i];
+
+          order->pdata[i] = order->pdata[j];
+          order->pdata[j] = t;
+        }
+      for (guint i = 0; i < order->len; i++)
+        {
+          receive (e, g_ptr_array_index (order, i));
+          if (i % 37 == 36)
+            {
+              /* a preview of an own edit, then cancelled: the state must come back exactly */
+              edit (e, op_make ("n", "vector3.add", "p", "[0.5,0.5,0.5]"));
+              vrtc_engine_cancel_edits (e);
+            }
+        }
+      got = graph_json (e);
+      g_assert_cmpstr (got, ==, expected);
+      for (guint i = 0; i < msgs->len; i++)
+        {
+          const char *id = ((VrtcMessage *) g_ptr_array_index (msgs, i))->id;
+
+          g_assert_cmpuint (vrtc_entry_get_n_rejected (vrtc_engine_lookup_entry (e, id)), ==,
+                            vrtc_entry_get_n_rejected (vrtc_engine_lookup_entry (in_order, id)));
+        }
+      vrtc_engine_free (e);
+    }
+  vrtc_engine_free (in_order);
+}
+
 static void
 test_meta_before_target (void)
 {
@@ -1327,6 +1415,7 @@ main (int   argc,
   g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
   g_test_add_func ("/engine/undo/meta-first", test_meta_before_target);
   g_test_add_func ("/engine/undo/stack-order", test_undo_redo_stack_order);
+  g_test_add_func ("/engine/register/late-deltas-long", test_late_deltas_long_register);
   g_test_add_func ("/engine/journal/acks", test_acks_unacked);
   g_test_add_func ("/engine/journal/compact-undo", test_compact_then_undo);
   g_test_add_func ("/engine/journal/compact-late-set", test_compact_late_set);
