@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "vrtc-codec.h"
+#include "vrtc-snapshot-load.h"
 #include "vrtc-snapshot-private.h"
 
 /**
@@ -15,7 +16,8 @@
 
 struct _VrtcSnapshot {
   gint      ref_count;
-  VrtcValue value;
+  VrtcValue value;      /* NONE until parsed, for a snapshot made from text */
+  GBytes   *text;       /* nullable: the JSON text it was made from */
 };
 
 G_DEFINE_BOXED_TYPE (VrtcSnapshot, vrtc_snapshot, vrtc_snapshot_ref, vrtc_snapshot_unref)
@@ -84,12 +86,53 @@ vrtc_snapshot_new_take_value (VrtcValue  *value,
   return snapshot;
 }
 
+VrtcSnapshot *
+vrtc_snapshot_new_take_text (GBytes *text)
+{
+  VrtcSnapshot *snapshot;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  snapshot = g_new0 (VrtcSnapshot, 1);
+  snapshot->ref_count = 1;
+  snapshot->text = text;
+  return snapshot;
+}
+
 const VrtcValue *
 vrtc_snapshot_get_value (VrtcSnapshot *snapshot)
 {
   g_return_val_if_fail (snapshot != NULL, NULL);
 
+  if (snapshot->value.kind == VRTC_VALUE_NONE)
+    {
+      gsize len = 0;
+      const char *text = snapshot->text ? g_bytes_get_data (snapshot->text, &len) : NULL;
+
+      if (text == NULL || !vrtc_codec_parse_value (text, (gssize) len, &snapshot->value, NULL) ||
+          snapshot->value.kind != VRTC_VALUE_OBJECT)
+        vrtc_value_take_object (&snapshot->value, NULL, 0);
+    }
   return &snapshot->value;
+}
+
+gboolean
+vrtc_snapshot_load (VrtcSnapshot *snapshot,
+                    VrtcEngine   *engine,
+                    VrtcMessage **journal,
+                    guint         n_journal,
+                    GError      **error)
+{
+  if (snapshot != NULL && snapshot->value.kind == VRTC_VALUE_NONE && snapshot->text != NULL)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (snapshot->text, &len);
+
+      return vrtc_snapshot_init_engine (engine, text ? text : "", (gssize) len, journal,
+                                        n_journal, error);
+    }
+  return vrtc_engine_init_from_server (engine, snapshot ? vrtc_snapshot_get_value (snapshot) : NULL,
+                                       journal, n_journal, error);
 }
 
 /**
@@ -143,6 +186,7 @@ vrtc_snapshot_unref (VrtcSnapshot *snapshot)
   if (!g_atomic_int_dec_and_test (&snapshot->ref_count))
     return;
   vrtc_value_clear (&snapshot->value);
+  g_clear_pointer (&snapshot->text, g_bytes_unref);
   g_free (snapshot);
 }
 
@@ -157,7 +201,7 @@ vrtc_snapshot_to_json (VrtcSnapshot *snapshot)
 {
   g_return_val_if_fail (snapshot != NULL, NULL);
 
-  return vrtc_value_to_json (&snapshot->value);
+  return vrtc_value_to_json (vrtc_snapshot_get_value (snapshot));
 }
 
 /**
@@ -173,7 +217,7 @@ vrtc_snapshot_get_lamport_time (VrtcSnapshot *snapshot)
 
   g_return_val_if_fail (snapshot != NULL, 0);
 
-  v = vrtc_value_object_get (&snapshot->value, "lamportTime");
+  v = vrtc_value_object_get (vrtc_snapshot_get_value (snapshot), "lamportTime");
   return v != NULL && v->kind == VRTC_VALUE_NUMBER ? (gint64) v->u.num : 0;
 }
 
@@ -190,7 +234,7 @@ vrtc_snapshot_get_journal_index (VrtcSnapshot *snapshot)
 
   g_return_val_if_fail (snapshot != NULL, 0);
 
-  v = vrtc_value_object_get (&snapshot->value, "journalIndex");
+  v = vrtc_value_object_get (vrtc_snapshot_get_value (snapshot), "journalIndex");
   return v != NULL && v->kind == VRTC_VALUE_NUMBER ? (guint64) v->u.num : 0;
 }
 
@@ -208,7 +252,7 @@ vrtc_snapshot_get_graph_json (VrtcSnapshot *snapshot)
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
-  v = vrtc_value_object_get (&snapshot->value, "graph");
+  v = vrtc_value_object_get (vrtc_snapshot_get_value (snapshot), "graph");
   if (v == NULL || v->kind == VRTC_VALUE_NULL)
     return NULL;
   return vrtc_value_to_json (v);

@@ -519,7 +519,9 @@ handle_state (VrtcClient *self,
   g_autoptr(VrtcSnapshot) snapshot = NULL;
   GError *error = NULL;
 
-  if (frame->snapshot.kind == VRTC_VALUE_OBJECT)
+  if (frame->snapshot_text != NULL)
+    snapshot = vrtc_snapshot_new_take_text (g_steal_pointer (&frame->snapshot_text));
+  else if (frame->snapshot.kind == VRTC_VALUE_OBJECT)
     {
       snapshot = vrtc_snapshot_new_take_value (&frame->snapshot, &error);
       if (snapshot == NULL)
@@ -626,7 +628,8 @@ on_ws_message (SoupWebsocketConnection *conn,
         return;
     }
 
-  if (!vrtc_frame_parse (data, len, &frame, &error))
+  /* a state frame's snapshot stays text, loaded as a stream by the store */
+  if (!vrtc_frame_parse_bytes (bytes, &frame, &error))
     {
       report_error (self, g_steal_pointer (&error), NULL);
       return;

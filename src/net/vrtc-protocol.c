@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "vrtc-json-reader.h"
 #include "vrtc-protocol.h"
 
 static const struct {
@@ -22,6 +23,7 @@ void
 vrtc_frame_clear (VrtcFrame *frame)
 {
   vrtc_value_clear (&frame->snapshot);
+  g_clear_pointer (&frame->snapshot_text, g_bytes_unref);
   g_clear_pointer (&frame->journal, g_ptr_array_unref);
   g_clear_pointer (&frame->msg, vrtc_msg_unref);
   g_clear_pointer (&frame->msg_id, g_free);
@@ -75,21 +77,19 @@ decode_msg (const VrtcValue  *obj,
   return TRUE;
 }
 
-gboolean
-vrtc_frame_parse (const char  *text,
-                  gsize        len,
-                  VrtcFrame   *frame,
-                  GError     **error)
+/* The frame a parsed root object describes; root is left as it was. */
+static gboolean
+frame_from_value (const VrtcValue *root_value,
+                  VrtcFrame       *frame,
+                  GError         **error)
 {
-  VrtcValue root = VRTC_VALUE_INIT;
-  const VrtcValue *obj = &root, *mtype, *v;
+  const VrtcValue *root = root_value;
+  const VrtcValue *obj = root, *mtype, *v;
   VrtcFrame out = { 0 };
   gboolean ok = FALSE;
   guint i;
 
-  if (!vrtc_codec_parse_value (text, len, &root, error))
-    return FALSE;
-  if (root.kind != VRTC_VALUE_OBJECT)
+  if (root->kind != VRTC_VALUE_OBJECT)
     {
       g_set_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE, "frame: expected an object");
       goto out;
@@ -229,7 +229,81 @@ vrtc_frame_parse (const char  *text,
 
 out:
   vrtc_frame_clear (&out);
+  return ok;
+}
+
+gboolean
+vrtc_frame_parse (const char  *text,
+                  gsize        len,
+                  VrtcFrame   *frame,
+                  GError     **error)
+{
+  VrtcValue root = VRTC_VALUE_INIT;
+  gboolean ok;
+
+  if (!vrtc_codec_parse_value (text, len, &root, error))
+    return FALSE;
+  ok = frame_from_value (&root, frame, error);
   vrtc_value_clear (&root);
+  return ok;
+}
+
+/*
+ * Like vrtc_frame_parse, but a state frame's snapshot object is not parsed: it is kept as
+ * its text (a slice of bytes, no copy) in frame->snapshot_text, for a streaming load. A
+ * 100,000-node snapshot then never exists as one value. Frames wrapped in {etype, data} and
+ * every other frame parse as with vrtc_frame_parse.
+ */
+gboolean
+vrtc_frame_parse_bytes (GBytes     *bytes,
+                        VrtcFrame  *frame,
+                        GError    **error)
+{
+  g_auto(VrtcJsonReader) r = { 0 };
+  g_autoptr(GArray) members = g_array_new (FALSE, TRUE, sizeof (VrtcMember));
+  g_autoptr(GBytes) snapshot = NULL;
+  VrtcValue root = VRTC_VALUE_INIT;
+  const char *name;
+  gsize len, name_len;
+  const char *text = g_bytes_get_data (bytes, &len);
+  gboolean ok;
+
+  vrtc_json_reader_init (&r, text ? text : "", len);
+  if (vrtc_json_reader_peek (&r) != VRTC_JSON_OBJECT)
+    return vrtc_frame_parse (text ? text : "", len, frame, error);
+  if (!vrtc_json_reader_begin_object (&r, error))
+    return FALSE;
+  while (vrtc_json_reader_next_member (&r, &name, &name_len, error))
+    {
+      VrtcMember m = { g_strndup (name, name_len), VRTC_VALUE_INIT };
+
+      if (strcmp (m.key, "snapshot") == 0 && vrtc_json_reader_peek (&r) == VRTC_JSON_OBJECT)
+        {
+          gsize start = vrtc_json_reader_offset (&r);
+
+          g_free (m.key);
+          if (!vrtc_json_reader_skip (&r, error))
+            break;
+          g_clear_pointer (&snapshot, g_bytes_unref);
+          snapshot = g_bytes_new_from_bytes (bytes, start, vrtc_json_reader_offset (&r) - start);
+          continue;
+        }
+      g_array_append_val (members, m);
+      if (!vrtc_json_reader_read_value (&r, &g_array_index (members, VrtcMember, members->len - 1).value,
+                                        error))
+        break;
+    }
+  ok = !vrtc_json_reader_failed (&r) && vrtc_json_reader_end (&r, error);
+  {
+    gsize n_members;
+    VrtcMember *taken = g_array_steal (members, &n_members);
+
+    vrtc_value_take_object (&root, taken, (guint) n_members);
+  }
+  ok = ok && frame_from_value (&root, frame, error);
+  vrtc_value_clear (&root);
+  if (ok && frame->type == VRTC_FRAME_STATE && !frame->wrapped && snapshot != NULL)
+    frame->snapshot_text = g_steal_pointer (&snapshot);
   return ok;
 }
 

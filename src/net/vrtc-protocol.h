@@ -24,6 +24,7 @@ typedef struct {
   VrtcFrameType  type;
   gboolean       wrapped;      /* arrived as {etype: "RTC", data | value: {...}} */
   VrtcValue      snapshot;     /* state: the snapshot object, or NONE / NULL */
+  GBytes        *snapshot_text; /* state, from vrtc_frame_parse_bytes: the snapshot's text */
   GPtrArray     *journal;      /* state: VrtcMessage (owned) */
   VrtcMessage   *msg;          /* crdt, broadcast (owned) */
   char          *msg_id;       /* ack, error (may be NULL for error) */
@@ -36,6 +37,10 @@ typedef struct {
 /* Parses one text frame. Errors (VRTC_ERROR) name the field, e.g. "mtype: unknown \"foo\"". */
 gboolean  vrtc_frame_parse           (const char      *text,
                                       gsize            len,
+                                      VrtcFrame       *frame,
+                                      GError         **error);
+/* The same for a frame as received; a state frame's snapshot stays text (snapshot_text). */
+gboolean  vrtc_frame_parse_bytes     (GBytes          *bytes,
                                       VrtcFrame       *frame,
                                       GError         **error);
 void      vrtc_frame_clear           (VrtcFrame       *frame);
