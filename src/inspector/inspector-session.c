@@ -9,6 +9,7 @@
 #include "inspector-sample.h"
 #include "inspector-session.h"
 #include "vrtc-codec.h"
+#include "vrtc-protocol.h"
 #include "vrtc-snapshot-private.h"
 
 /* Loading a journal applies messages from an idle source for at most this long per turn
@@ -458,6 +459,57 @@ find_first_part (const char *text,
   return cut + 1 - text;
 }
 
+/*
+ * A file whose first line is a state frame (what Save writes for a compacted session, or a
+ * relay's state as captured): the frame is read with its snapshot kept as text, which the
+ * store then loads as a stream, so a 100,000-node scene is never held as one value. The
+ * lines after it are parsed as a journal. FALSE (nothing set) when the first line is not a
+ * plain state frame or anything in the file is wrong: the caller parses the whole file then,
+ * and its errors are the ones to show.
+ */
+static gboolean
+parse_state_frame (LoadData   *data,
+                   const char *name)
+{
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data->bytes, &len);
+  const char *nl;
+  gsize first_len, i = 0;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  VrtcFrame frame = { 0 };
+  VrtcValue none = VRTC_VALUE_INIT;
+  gboolean ok;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i >= len || text[i] != '{' || g_strstr_len (text + i, MIN (len - i, 64), "\"mtype\"") == NULL)
+    return FALSE;
+  nl = memchr (text, '\n', len);
+  first_len = nl ? (gsize) (nl - text) : len;
+  first = g_bytes_new_from_bytes (data->bytes, 0, first_len);
+  if (!vrtc_frame_parse_bytes (first, &frame, NULL) || frame.type != VRTC_FRAME_STATE ||
+      frame.snapshot_text == NULL)
+    {
+      vrtc_frame_clear (&frame);
+      return FALSE;
+    }
+  rest = g_ptr_array_new_with_free_func (message_ptr_unref);
+  ok = nl == NULL || vrtc_codec_parse_journal (nl + 1, len - first_len - 1, name, rest, &none, NULL);
+  /* a second state frame further on is the journal parser's to explain */
+  ok = ok && none.kind == VRTC_VALUE_NONE;
+  vrtc_value_clear (&none);
+  if (ok)
+    {
+      data->snapshot = vrtc_snapshot_new_take_text (g_steal_pointer (&frame.snapshot_text));
+      data->messages = g_steal_pointer (&frame.journal);
+      g_ptr_array_set_free_func (data->messages, message_ptr_unref);
+      g_ptr_array_extend_and_steal (data->messages, g_steal_pointer (&rest));
+    }
+  vrtc_frame_clear (&frame);
+  return ok;
+}
+
 /* Runs in a worker thread: parsing does not touch the store or any GTK object. */
 static void
 parse_in_thread (GTask        *task,
@@ -471,6 +523,12 @@ parse_in_thread (GTask        *task,
   VrtcValue snapshot = VRTC_VALUE_INIT;
   gsize len = 0;
   const char *text = g_bytes_get_data (data->bytes, &len);
+
+  if (parse_state_frame (data, name))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   data->rest = find_first_part (text, len);
   data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);

@@ -445,6 +445,69 @@ on_toast_text (InspectorSession  *session,
   *out = g_strdup (text);
 }
 
+/* A file that starts with a state frame (snapshot + journal), then more messages: all of it
+ * is shown; the snapshot is loaded as a stream. A bad line after the frame is refused with
+ * the line the whole file gives, and the window keeps what it showed. */
+static void
+test_open_state_frame (void)
+{
+  InspectorWindow *window = new_local_window ();
+  g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "state.jsonl", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "bad-state.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *x = NULL, *y = NULL, *shown = NULL, *after = NULL;
+  InspectorSession *session;
+  GtkWindow *dialog;
+  const char *frame =
+    "{\"mtype\":\"state\",\"snapshot\":{\"graph\":{\"nodes\":{"
+    "\"box\":{\"children\":[],\"clock\":{\"a\":1},\"createdAt\":1000,\"key\":\"box\",\"lamportTime\":1,"
+    "\"name\":\"Box\",\"tag\":\"Mesh\",\"updatedAt\":1000,\"x\":5},"
+    "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0,"
+    "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"},\"journalIndex\":1,"
+    "\"lamportTime\":1,\"orphans\":{},\"stamps\":{\"box\":{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"]}},"
+    "\"vectorClock\":{\"a\":1}},\"journal\":[{\"id\":\"a:2\",\"sessionId\":\"a\",\"clock\":{\"a\":2},"
+    "\"lamportTime\":2,\"timestamp\":2000,\"ops\":[{\"key\":\"box\",\"otype\":\"number.add\",\"path\":\"x\","
+    "\"value\":1}]}]}\n";
+  const char *line =
+    "{\"id\":\"b:1\",\"sessionId\":\"b\",\"clock\":{\"a\":2,\"b\":1},\"lamportTime\":3,\"timestamp\":3000,"
+    "\"ops\":[{\"key\":\"box\",\"otype\":\"number.set\",\"path\":\"y\",\"value\":7}]}\n";
+  g_autofree char *good = g_strconcat (frame, line, NULL);
+  g_autofree char *bad = g_strconcat (frame, line, "{\"id\": nope}\n", NULL);
+
+  g_assert_true (g_file_set_contents (path, good, -1, &error));
+  g_assert_true (g_file_set_contents (bad_path, bad, -1, &error));
+  g_assert_no_error (error);
+
+  open_and_wait (window, file);
+  x = property_json (window_store (window), "box", "x");
+  y = property_json (window_store (window), "box", "y");
+  g_assert_cmpstr (x, ==, "6");   /* 5 from the snapshot, + 1 from the frame's journal */
+  g_assert_cmpstr (y, ==, "7");   /* the line after the frame */
+  g_assert_cmpuint (vrtc_store_get_journal_length (window_store (window)), ==, 2);
+
+  shown = vrtc_store_to_json (window_store (window));
+  session = inspector_window_get_session (window);
+  inspector_window_open_file (window, bad_file);
+  WAIT_UNTIL (find_message_dialog () != NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "bad-state.jsonl:3"));
+  g_assert_true (inspector_window_get_session (window) == session);
+  after = vrtc_store_to_json (window_store (window));
+  g_assert_cmpstr (after, ==, shown);
+  gtk_window_destroy (dialog);
+  drain ();
+
+  close_window (window);
+  g_remove (path);
+  g_remove (bad_path);
+  g_rmdir (dir);
+}
+
+
 /* A big file is shown while its later lines are parsed; an error there, too late to refuse
  * the file, is told as the whole file would tell it: the first part stays, and the toast
  * says how many messages are shown and that the rest was not read. */
@@ -802,6 +865,7 @@ main (int   argc,
   g_test_add_func ("/inspector/window/open-bad-file", test_open_bad_file);
   g_test_add_func ("/inspector/window/drop-file", test_drop_file);
   g_test_add_func ("/inspector/window/window-state", test_window_state);
+  g_test_add_func ("/inspector/window/open-state-frame", test_open_state_frame);
   g_test_add_func ("/inspector/window/host-and-join", test_host_and_join);
   g_test_add_func ("/inspector/window/unreachable-server", test_unreachable_server);
   g_test_add_func ("/inspector/window/reconnect", test_reconnect);
