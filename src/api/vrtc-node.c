@@ -292,14 +292,7 @@ ensure_nodes (VrtcNode          *self,
 static GPtrArray *
 engine_children (VrtcNode *self)
 {
-  VrtcEngine *engine = get_engine (self);
-  guint n = engine ? vrtc_engine_get_n_children (engine, self->key) : 0;
-  GPtrArray *keys = g_ptr_array_sized_new (n);
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (keys, (gpointer) vrtc_engine_get_child (engine, self->key, i));
-
-  return keys;
+  return self->store ? vrtc_store_get_child_keys (self->store, self->key) : g_ptr_array_new ();
 }
 
 /**

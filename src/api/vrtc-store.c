@@ -63,6 +63,7 @@ struct _VrtcStore
   char              *session_id;
   gboolean           read_only;
   VrtcStore         *history_of;   /* a read-only view of this store's past: keeps it alive */
+  guint              history_position;
 
   /* time stamped on commits */
   VrtcClockFunc      clock_func;
@@ -87,6 +88,7 @@ struct _VrtcStore
   guint              journal_length;
   gboolean           can_undo;
   gboolean           can_redo;
+  gboolean           reset_pending;   /* emit ::reset once the models are up to date */
 };
 
 G_DEFINE_FINAL_TYPE (VrtcStore, vrtc_store, G_TYPE_OBJECT)
@@ -101,6 +103,7 @@ enum {
   PROP_PENDING_COUNT,
   PROP_JOURNAL_LENGTH,
   PROP_READ_ONLY,
+  PROP_HISTORY_POSITION,
   N_PROPS
 };
 
@@ -110,11 +113,14 @@ enum {
   MESSAGE_COMMITTED,
   MESSAGE_RECEIVED,
   OPS_REJECTED,
+  RESET,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+static guint notify_signal;
+static GQuark lamport_quark;
 
 static void
 event_free (Event *ev)
@@ -340,6 +346,7 @@ handle_event (VrtcStore *self,
           }
         if (self->journal != NULL)
           vrtc_journal_model_reconcile (self->journal, TRUE);
+        self->reset_pending = TRUE;
       }
       break;
 
@@ -351,14 +358,24 @@ handle_event (VrtcStore *self,
 static void
 sync_properties (VrtcStore *self)
 {
-  gint64 lamport = vrtc_engine_get_lamport (self->engine);
+  gint64 lamport = -1;
   guint pending_count = vrtc_engine_get_pending_count (self->engine);
   guint journal_length = vrtc_engine_journal_length (self->engine);
   gboolean can_undo = !self->read_only && vrtc_engine_can_undo (self->engine);
   gboolean can_redo = !self->read_only && vrtc_engine_can_redo (self->engine);
 
+  /* A view's Lamport time is a walk of its journal: worth it only for someone listening.
+   * Unknown (-1), it is notified to the next one. */
+  if (!self->read_only ||
+      g_signal_has_handler_pending (self, notify_signal, lamport_quark, FALSE))
+    lamport = vrtc_engine_get_lamport (self->engine);
+
   g_object_freeze_notify (G_OBJECT (self));
-  if (self->lamport != lamport)
+  if (lamport < 0)
+    {
+      self->lamport = -1;
+    }
+  else if (self->lamport != lamport)
     {
       self->lamport = lamport;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAMPORT_TIME]);
@@ -499,6 +516,12 @@ flush (VrtcStore *self)
 
   sync_properties (self);
 
+  if (self->reset_pending)
+    {
+      self->reset_pending = FALSE;
+      g_signal_emit (self, signals[RESET], 0);
+    }
+
   g_object_unref (self);
 }
 
@@ -546,6 +569,20 @@ check_writable (VrtcStore  *self,
   g_set_error_literal (error, VRTC_ERROR, VRTC_ERROR_FAILED,
                        "the store is a read-only view of history");
   return FALSE;
+}
+
+/* Points a view at @position of the store it views: a view engine holds no data, so a new
+ * one costs nothing. The old one goes after, as the listener moves. */
+static void
+view_engine_at (VrtcStore *self,
+                guint      position)
+{
+  VrtcEngine *old = g_steal_pointer (&self->engine);
+
+  self->engine = vrtc_engine_new_view (self->history_of->engine, position);
+  vrtc_engine_set_listener (self->engine, &listener, self);
+  self->history_position = position;
+  vrtc_engine_free (old);
 }
 
 /* GObject */
@@ -629,7 +666,7 @@ vrtc_store_get_property (GObject    *object,
       break;
 
     case PROP_LAMPORT_TIME:
-      g_value_set_int64 (value, self->lamport);
+      g_value_set_int64 (value, vrtc_engine_get_lamport (self->engine));
       break;
 
     case PROP_CAN_UNDO:
@@ -654,6 +691,10 @@ vrtc_store_get_property (GObject    *object,
 
     case PROP_READ_ONLY:
       g_value_set_boolean (value, self->read_only);
+      break;
+
+    case PROP_HISTORY_POSITION:
+      g_value_set_uint (value, self->history_position);
       break;
 
     default:
@@ -759,7 +800,18 @@ vrtc_store_class_init (VrtcStoreClass *klass)
   properties[PROP_READ_ONLY] =
     g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
 
+  /**
+   * VrtcStore:history-position:
+   *
+   * The journal position a view of history shows (see [method@Store.get_state_at] and
+   * [method@Store.set_history_position]), or %G_MAXUINT for a store that is not a view.
+   */
+  properties[PROP_HISTORY_POSITION] =
+    g_param_spec_uint ("history-position", NULL, NULL, 0, G_MAXUINT, G_MAXUINT, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  lamport_quark = g_quark_from_static_string ("lamport-time");
 
   /**
    * VrtcStore::node-changed:
@@ -838,12 +890,30 @@ vrtc_store_class_init (VrtcStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, VRTC_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_UINT);
+
+  /**
+   * VrtcStore::reset:
+   * @self: the store
+   *
+   * Anything may have changed at once: the store was re-initialised by
+   * [method@Store.init_from_server], or a view of history was moved by
+   * [method@Store.set_history_position]. Emitted once every node, model and property of
+   * the store is up to date; [signal@Store::node-changed] and
+   * [signal@Store::property-changed] are not emitted for the individual changes.
+   */
+  signals[RESET] =
+    g_signal_new ("reset",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
 vrtc_store_init (VrtcStore *self)
 {
   self->fixed_time = -1;
+  self->history_position = G_MAXUINT;
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->queued = g_hash_table_new (g_str_hash, g_str_equal);
   self->dirty_parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1381,9 +1451,9 @@ vrtc_store_get_snapshot (VrtcStore *self)
  * the messages after it, all acked. This session's unacked messages are kept and applied
  * again on top. On error the store is left as it was.
  *
- * Every model is brought up to date, with the nodes keeping their identity; the
- * [signal@Store::node-changed] and [signal@Store::property-changed] signals are not emitted
- * for the individual changes.
+ * Every model is brought up to date, with the nodes keeping their identity, then
+ * [signal@Store::reset] is emitted; the [signal@Store::node-changed] and
+ * [signal@Store::property-changed] signals are not emitted for the individual changes.
  *
  * Returns: %TRUE on success
  */
@@ -1403,9 +1473,8 @@ vrtc_store_init_from_server (VrtcStore     *self,
   if (!check_writable (self, error))
     return FALSE;
 
-  ok = vrtc_engine_init_from_server (self->engine,
-                                     snapshot ? vrtc_snapshot_get_value (snapshot) : NULL,
-                                     messages, n_messages, error);
+  /* a snapshot made from text (a state frame's) streams into the engine */
+  ok = vrtc_snapshot_load (snapshot, self->engine, messages, n_messages, error);
   flush (self);
 
   return ok;
@@ -1553,8 +1622,9 @@ vrtc_store_get_journal_offset (VrtcStore *self)
  * @position arrived: the merge of entries `0..position`, with undo status as of then. Its
  * nodes, models and JSON work as for any store; the methods that would change it are
  * refused. It is a view of @self, not a copy: making one costs nothing and reads fold only
- * what they touch; messages that arrive later do not change it. It keeps @self alive; after
- * @self is re-initialised from a server it reads as empty.
+ * what they touch; messages that arrive later do not change it, and
+ * [method@Store.set_history_position] moves it to another position. It keeps @self alive;
+ * after @self is re-initialised from a server it reads as empty until it is moved.
  *
  * Returns: (transfer full): a new read-only #VrtcStore
  */
@@ -1568,13 +1638,113 @@ vrtc_store_get_state_at (VrtcStore *self,
   g_return_val_if_fail (position < vrtc_engine_journal_length (self->engine), NULL);
 
   view = g_object_new (VRTC_TYPE_STORE, "session-id", self->session_id, NULL);
-  vrtc_engine_free (view->engine);
-  /* a view evaluates this store's engine at the position: no copy, no replay */
-  view->engine = vrtc_engine_new_view (self->engine, position);
   view->history_of = g_object_ref (self->history_of ? self->history_of : self);
-  vrtc_engine_set_listener (view->engine, &listener, view);
   view->read_only = TRUE;
+  /* the length checked is a view's own: a view of a view sees no further than it */
+  view_engine_at (view, position);
   sync_properties (view);
 
   return view;
+}
+
+/**
+ * vrtc_store_set_history_position:
+ * @self: a store made by [method@Store.get_state_at]
+ * @position: a position in the journal model of the store it views, less than its length
+ * @error: return location for a #GError
+ *
+ * Moves a view of history to the state right after journal entry @position arrived, as if
+ * it had been made there by [method@Store.get_state_at], but keeping its identity and that
+ * of everything it handed out: its nodes, their children and properties models and the
+ * properties in them read the new position, and are updated in place. Nothing is replayed:
+ * moving costs about what the reads that follow it fold.
+ *
+ * Every model is brought up to date, then [signal@Store::reset] is emitted and
+ * [property@Store:history-position] notified; [signal@Store::node-changed] and
+ * [signal@Store::property-changed] are not emitted for the individual changes.
+ *
+ * Returns: %TRUE on success; %FALSE with %VRTC_ERROR_FAILED when @self is not a view of
+ *   history or @position is out of range, the view left as it was
+ */
+gboolean
+vrtc_store_set_history_position (VrtcStore  *self,
+                                 guint       position,
+                                 GError    **error)
+{
+  guint length;
+
+  g_return_val_if_fail (VRTC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->history_of == NULL)
+    {
+      g_set_error_literal (error, VRTC_ERROR, VRTC_ERROR_FAILED,
+                           "the store is not a view of history");
+      return FALSE;
+    }
+
+  length = vrtc_engine_journal_length (self->history_of->engine);
+  if (position >= length)
+    {
+      g_set_error (error, VRTC_ERROR, VRTC_ERROR_FAILED,
+                   "history position %u is out of range: the journal has %u entries",
+                   position, length);
+      return FALSE;
+    }
+
+  if (position == self->history_position &&
+      vrtc_engine_journal_length (self->engine) == position + 1)
+    return TRUE;
+
+  view_engine_at (self, position);
+  push_event (self, EVENT_RESET, NULL);
+  flush (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_POSITION]);
+
+  return TRUE;
+}
+
+/**
+ * vrtc_store_get_history_position:
+ * @self: a #VrtcStore
+ *
+ * Returns: the journal position a view of history shows, or %G_MAXUINT when @self is not
+ *   a view
+ */
+guint
+vrtc_store_get_history_position (VrtcStore *self)
+{
+  g_return_val_if_fail (VRTC_IS_STORE (self), G_MAXUINT);
+
+  return self->history_position;
+}
+
+/**
+ * vrtc_store_get_child_keys:
+ * @self: a #VrtcStore
+ * @key: a node key
+ *
+ * Gets the keys of the live children of a node, in the order of
+ * [method@Node.get_children], without making a #VrtcNode for each: what a view that shows
+ * only some of them needs.
+ *
+ * Returns: (transfer container) (element-type utf8): the keys, empty when @key has no
+ *   children or no insert; valid until the store (or the store it views) next changes
+ */
+GPtrArray *
+vrtc_store_get_child_keys (VrtcStore  *self,
+                           const char *key)
+{
+  guint n;
+  GPtrArray *keys;
+
+  g_return_val_if_fail (VRTC_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  n = vrtc_engine_get_n_children (self->engine, key);
+  keys = g_ptr_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (keys, (gpointer) vrtc_engine_get_child (self->engine, key, i));
+
+  return keys;
 }

@@ -124,5 +124,14 @@ guint         vrtc_store_get_journal_offset  (VrtcStore      *self);
 VRTC_EXPORT
 VrtcStore    *vrtc_store_get_state_at        (VrtcStore      *self,
                                               guint           position);
+VRTC_EXPORT
+gboolean      vrtc_store_set_history_position (VrtcStore     *self,
+                                               guint          position,
+                                               GError       **error);
+VRTC_EXPORT
+guint         vrtc_store_get_history_position (VrtcStore     *self);
+VRTC_EXPORT
+GPtrArray    *vrtc_store_get_child_keys      (VrtcStore      *self,
+                                              const char     *key);
 
 G_END_DECLS

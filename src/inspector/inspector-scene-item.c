@@ -5,9 +5,9 @@
 
 /*
  * One row of the scene tree: a node key, and the node of that key in the store shown. The
- * tree keeps one item per key and points them all at the next store when it changes (a
- * history step, say), so its model, and with it the rows expanded and selected, stays the
- * same from one state to the next. The node is looked up when first asked for.
+ * tree keeps one item per key and points them all at the next store when it changes (into
+ * history and back, say), so its model, and with it the rows expanded and selected, stays
+ * the same from one state to the next. The node is looked up when first asked for.
  */
 
 struct _InspectorSceneItem

@@ -15,10 +15,14 @@
  *
  * The items are InspectorSceneItems, one per key, not the store's nodes: each children model
  * made for an expanded row is a list of items that follows the store's own children model of
- * its node. When the tree is pointed at another store (a history step, say), the items are
- * pointed at it and each of these lists takes the other store's children by a diff, so the
- * rows that did not change stay as they were, expanded and selected, and only the rows on
- * screen are bound again. Nothing is done per node until a row needs it.
+ * its node. When the tree is pointed at another store (entering history, say), the items
+ * are pointed at it and each of these lists takes the other store's children by a diff, so
+ * the rows that did not change stay as they were, expanded and selected, and only the rows
+ * on screen are bound again. Nothing is done per node until a row needs it.
+ *
+ * A view of history is read by keys instead (vrtc_store_get_child_keys()): its nodes are made
+ * for the rows bound only, and when the view moves (VrtcStore::reset) the lists take the
+ * keys at the new position by the same diff, the rows and their nodes staying.
  *
  * The children models hold live nodes only. Removed nodes, when shown, come from an index
  * of the store's own VrtcNode objects, kept per parent from ::node-changed.
@@ -201,7 +205,8 @@ typedef struct
   /* while bound */
   InspectorSceneItem *scene_item;
   VrtcNode           *node;
-  GListModel         *children;
+  GListModel         *children;       /* NULL when the tree reads keys */
+  guint               n_child_keys;   /* then: how many children its node has */
   GListModel         *removed;
   gulong              notify_id;
   gulong              children_id;
@@ -249,6 +254,7 @@ struct _InspectorSceneTree
   guint               reselect_id;
   guint               next_child;
   gboolean            syncing;          /* pointing the model at another store */
+  gboolean            by_keys;          /* the store is a view of history: lists of keys */
 
   /* search */
   char               *needle;           /* casefolded; NULL when not searching */
@@ -353,8 +359,21 @@ node_key_at (GListModel *nodes,
   return vrtc_node_get_key (node);
 }
 
+/* The keys of a list of nodes, borrowed from them. */
+static GPtrArray *
+node_keys (GListModel *nodes)
+{
+  guint n = nodes ? g_list_model_get_n_items (nodes) : 0;
+  GPtrArray *keys = g_ptr_array_sized_new (n);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (keys, (gpointer) node_key_at (nodes, i));
+
+  return keys;
+}
+
 /*
- * Makes @items hold the items of @source's nodes (or none), splicing only where they differ:
+ * Makes @items hold the items of @keys, splicing only where they differ:
  * each row kept keeps its state (expanded, selected, its widget), and each splice costs the
  * list view a rebind of the rows it touches. Children keep their relative order from one
  * state to the next, so a walk down both lists finds what went and what came; a node that
@@ -380,10 +399,10 @@ static void
 sync_items (InspectorSceneTree *self,
             GListModel         *model,
             SpliceFunc          splice,
-            GListModel         *source)
+            GPtrArray          *keys)
 {
   guint n_old = g_list_model_get_n_items (model);
-  guint n_new = source ? g_list_model_get_n_items (source) : 0;
+  guint n_new = keys->len;
   guint prefix = 0, suffix = 0;
   g_autoptr(GHashTable) old_index = NULL;
   g_autoptr(GHashTable) new_index = NULL;
@@ -393,11 +412,11 @@ sync_items (InspectorSceneTree *self,
   guint i, j, position;
 
   while (prefix < MIN (n_old, n_new) &&
-         g_str_equal (item_key_at (model, prefix), node_key_at (source, prefix)))
+         g_str_equal (item_key_at (model, prefix), keys->pdata[prefix]))
     prefix++;
   while (suffix < MIN (n_old, n_new) - prefix &&
          g_str_equal (item_key_at (model, n_old - 1 - suffix),
-                      node_key_at (source, n_new - 1 - suffix)))
+                      keys->pdata[n_new - 1 - suffix]))
     suffix++;
 
   if (prefix == n_old && prefix == n_new)
@@ -408,7 +427,7 @@ sync_items (InspectorSceneTree *self,
     {
       added = g_ptr_array_sized_new (n_new - prefix - suffix);
       for (i = prefix; i < n_new - suffix; i++)
-        g_ptr_array_add (added, ensure_item (self, node_key_at (source, i)));
+        g_ptr_array_add (added, ensure_item (self, keys->pdata[i]));
       splice (model, prefix, n_old - prefix - suffix, added->pdata, added->len);
       return;
     }
@@ -425,7 +444,7 @@ sync_items (InspectorSceneTree *self,
     }
   for (i = prefix; i < n_new - suffix; i++)
     {
-      g_ptr_array_add (new_keys, (gpointer) node_key_at (source, i));
+      g_ptr_array_add (new_keys, keys->pdata[i]);
       g_hash_table_insert (new_index, new_keys->pdata[new_keys->len - 1],
                            GUINT_TO_POINTER (new_keys->len));
     }
@@ -736,8 +755,9 @@ typedef struct
   char               *parent_key;
   GObject            *model;      /* the children model, which owns the rest */
   InspectorSceneTreeChildren *items;
-  GListModel         *source;     /* the node's children in the store shown */
+  GListModel         *source;     /* the node's children in the store shown, unless by keys */
   gulong              source_id;
+  gboolean            filled;
 } ChildList;
 
 static void
@@ -751,27 +771,37 @@ on_source_items_changed (GListModel *source,
   splice_children (G_LIST_MODEL (list->items), position, removed, NULL, added);
 }
 
+/* Follows @source, a children model, or holds @keys when it is %NULL. */
 static void
 child_list_set_source (ChildList  *list,
-                       GListModel *source)
+                       GListModel *source,
+                       GPtrArray  *keys)
 {
   InspectorSceneTreeChildren *children = list->items;
+  g_autoptr(GPtrArray) source_keys = NULL;
 
   if (list->source != NULL)
     g_clear_signal_handler (&list->source_id, list->source);
   g_set_object (&list->source, source);
+  if (keys == NULL)
+    keys = source_keys = source && list->filled ? node_keys (source) : g_ptr_array_new ();
 
-  if (children->source == NULL)
+  if (!list->filled)
     {
-      /* A new list: nothing made yet. */
+      /* A new list: from a model nothing is made yet; keys are at hand, items cheap. */
+      list->filled = TRUE;
       g_set_object (&children->source, source);
-      g_ptr_array_set_size (children->items, source ? g_list_model_get_n_items (source) : 0);
+      if (source != NULL)
+        g_ptr_array_set_size (children->items, g_list_model_get_n_items (source));
+      for (guint i = 0; source == NULL && i < keys->len; i++)
+        g_ptr_array_add (children->items,
+                         g_object_ref (ensure_item (list->tree, keys->pdata[i])));
     }
   else
     {
       children_make_items (children);
       g_set_object (&children->source, source);
-      sync_items (list->tree, G_LIST_MODEL (children), splice_children, source);
+      sync_items (list->tree, G_LIST_MODEL (children), splice_children, keys);
     }
 
   if (source != NULL)
@@ -779,14 +809,38 @@ child_list_set_source (ChildList  *list,
                                         G_CALLBACK (on_source_items_changed), list);
 }
 
+/*
+ * The children of @node (NULL: it has none here) in the store shown. A view of history
+ * changes all at once and its lists are read as keys, so that no node is made for a row
+ * until it is bound; any other store's children model is followed change by change.
+ */
+static void
+child_list_follow (ChildList *list,
+                   VrtcNode  *node)
+{
+  InspectorSceneTree *self = list->tree;
+  g_autoptr(GPtrArray) keys = NULL;
+
+  if (self->by_keys)
+    {
+      keys = vrtc_store_get_child_keys (self->store, list->parent_key);
+      child_list_set_source (list, NULL, keys);
+    }
+  else
+    {
+      child_list_set_source (list, node ? vrtc_node_get_children (node) : NULL, NULL);
+    }
+}
+
 /* After a store change: the children of the node of the same key, in the new store. */
 static void
 child_list_repoint (ChildList *list)
 {
   InspectorSceneTree *self = list->tree;
-  VrtcNode *node = self->store ? vrtc_store_get_node (self->store, list->parent_key) : NULL;
+  VrtcNode *node = self->store && !self->by_keys ?
+                   vrtc_store_get_node (self->store, list->parent_key) : NULL;
 
-  child_list_set_source (list, node ? vrtc_node_get_children (node) : NULL);
+  child_list_follow (list, node);
 }
 
 static void
@@ -828,7 +882,7 @@ create_children_model (gpointer item,
   list->parent_key = g_strdup (key);
   list->items = g_object_new (INSPECTOR_TYPE_SCENE_TREE_CHILDREN, NULL);
   list->items->tree = self;
-  child_list_set_source (list, vrtc_node_get_children (node));
+  child_list_follow (list, node);
 
   if (self->show_removed)
     {
@@ -1186,6 +1240,8 @@ tree_row_update_leaf (TreeRow *row)
 
   if (row->children != NULL)
     n += g_list_model_get_n_items (row->children);
+  else
+    n += row->n_child_keys;
   if (row->removed != NULL)
     n += g_list_model_get_n_items (row->removed);
 
@@ -1342,6 +1398,16 @@ setup_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
 }
 
+/* A view of history has no children models to follow: the count is read on each reset. */
+static void
+count_child_keys (TreeRow *row)
+{
+  g_autoptr(GPtrArray) keys = vrtc_store_get_child_keys (row->tree->store,
+                                                         vrtc_node_get_key (row->node));
+
+  row->n_child_keys = keys->len;
+}
+
 /* Connects a bound row to its item's node in the store shown. */
 static void
 tree_row_attach (TreeRow *row)
@@ -1354,9 +1420,16 @@ tree_row_attach (TreeRow *row)
 
   row->node = g_object_ref (node);
   row->notify_id = g_signal_connect (node, "notify", G_CALLBACK (on_row_node_notify), row);
-  row->children = g_object_ref (vrtc_node_get_children (node));
-  row->children_id = g_signal_connect (row->children, "items-changed",
-                                       G_CALLBACK (on_row_children_changed), row);
+  if (self->by_keys)
+    {
+      count_child_keys (row);
+    }
+  else
+    {
+      row->children = g_object_ref (vrtc_node_get_children (node));
+      row->children_id = g_signal_connect (row->children, "items-changed",
+                                           G_CALLBACK (on_row_children_changed), row);
+    }
   if (self->show_removed)
     {
       row->removed = g_object_ref (G_LIST_MODEL (ensure_removed_list (self,
@@ -1377,7 +1450,8 @@ tree_row_detach (TreeRow *row)
     return;
 
   g_clear_signal_handler (&row->notify_id, row->node);
-  g_clear_signal_handler (&row->children_id, row->children);
+  if (row->children != NULL)
+    g_clear_signal_handler (&row->children_id, row->children);
   if (row->removed != NULL)
     g_clear_signal_handler (&row->removed_id, row->removed);
   g_clear_object (&row->children);
@@ -2359,7 +2433,7 @@ remember_top_level (InspectorSceneTree *self)
 static void
 follow_store (InspectorSceneTree *self)
 {
-  g_autoptr(GListStore) roots = g_list_store_new (VRTC_TYPE_NODE);
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
   g_autoptr(GPtrArray) lists = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
@@ -2379,8 +2453,8 @@ follow_store (InspectorSceneTree *self)
     }
 
   if (self->store != NULL)
-    g_list_store_append (roots, vrtc_store_get_root (self->store));
-  sync_items (self, G_LIST_MODEL (self->roots), splice_store, G_LIST_MODEL (roots));
+    g_ptr_array_add (roots, (gpointer) vrtc_node_get_key (vrtc_store_get_root (self->store)));
+  sync_items (self, G_LIST_MODEL (self->roots), splice_store, roots);
 
   /* Parents first, so the lists of rows that go are gone before their turn comes. */
   g_hash_table_iter_init (&iter, self->child_lists);
@@ -2413,51 +2487,29 @@ reattach_rows (InspectorSceneTree *self)
     }
 }
 
-void
-inspector_scene_tree_set_store (InspectorSceneTree *self,
-                                VrtcStore          *store)
+/* While the rows follow a change of the whole scene, the list hears nothing when @batched:
+ * it is told once, at the end. The selection is decided then. */
+static void
+begin_follow (InspectorSceneTree *self,
+              gboolean            batched)
+{
+  self->syncing = TRUE;
+  if (batched)
+    batch_freeze (self->batch);
+  remember_top_level (self);
+}
+
+static void
+end_follow (InspectorSceneTree *self)
 {
   GtkTreeListRow *selected;
   VrtcNode *node;
 
-  g_return_if_fail (INSPECTOR_IS_SCENE_TREE (self));
-  g_return_if_fail (store == NULL || VRTC_IS_STORE (store));
-
-  if (self->store == store)
-    return;
-
-  /* The same keys in another store (a history view, say) open the same way: the model stays
-   * and follows the new store, so expanded rows stay expanded, the selection stays on its
-   * key, and top-level rows already seen are not opened again. */
-  self->syncing = TRUE;
-  batch_freeze (self->batch);
-  remember_top_level (self);
-
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
-  clear_removed (self);
-  g_set_object (&self->store, store);
-
-  g_hash_table_remove_all (self->recent);
-  g_clear_pointer (&self->sticky_key, g_free);
-  g_clear_handle_id (&self->reselect_id, g_source_remove);
-  self->next_child = 0;
-
-  if (store != NULL)
-    {
-      g_signal_connect_object (store, "node-changed", G_CALLBACK (on_node_changed), self, 0);
-      g_signal_connect_object (store, "property-changed",
-                               G_CALLBACK (on_property_changed), self, 0);
-      if (self->show_removed)
-        seed_removed (self);
-    }
-
-  follow_store (self);
-
-  /* Top-level rows new in this store, now, so the first frame already shows them. */
+  /* Top-level rows new in this state, now, so the first frame already shows them. */
   g_clear_handle_id (&self->auto_expand_id, g_source_remove);
   auto_expand_cb (self);
-  batch_thaw (self->batch);
+  if (self->batch->frozen)
+    batch_thaw (self->batch);
   reattach_rows (self);
   self->syncing = FALSE;
 
@@ -2470,6 +2522,130 @@ inspector_scene_tree_set_store (InspectorSceneTree *self,
   if (node == NULL && gtk_single_selection_get_selected (self->selection) !=
       GTK_INVALID_LIST_POSITION)
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+/*
+ * A frozen batch merges the changes into one span, which a GTK 4.8 list view binds again
+ * whole, the rows between the changes included: worth it for a jump through history that
+ * changes many lists, not for the few changes of a step while dragging.
+ */
+#define RESET_UNBATCHED_LISTS 4
+
+static gboolean
+child_list_differs (ChildList *list,
+                    GPtrArray *keys)
+{
+  GListModel *items = G_LIST_MODEL (list->items);
+
+  if (g_list_model_get_n_items (items) != keys->len)
+    return TRUE;
+  for (guint i = 0; i < keys->len; i++)
+    if (!g_str_equal (item_key_at (items, i), keys->pdata[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+/*
+ * A view of history moved (or a store was reset): its nodes, already up to date, keep
+ * their rows; the lists take the new children by a diff, and the rows on screen count
+ * theirs again.
+ */
+static void
+on_store_reset (VrtcStore          *store,
+                InspectorSceneTree *self)
+{
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
+  g_autoptr(GPtrArray) new_keys = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  ChildList *list;
+  gpointer value;
+
+  if (!self->by_keys)
+    return;
+
+  /* Only the lists that change, each with its keys read once. */
+  g_hash_table_iter_init (&iter, self->child_lists);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &list, NULL))
+    {
+      g_autoptr(GPtrArray) keys = vrtc_store_get_child_keys (store, list->parent_key);
+
+      if (child_list_differs (list, keys))
+        {
+          g_ptr_array_add (lists, list);
+          g_ptr_array_add (new_keys, g_steal_pointer (&keys));
+        }
+    }
+
+  begin_follow (self, self->show_removed || lists->len > RESET_UNBATCHED_LISTS);
+  if (self->show_removed)
+    {
+      clear_removed (self);
+      seed_removed (self);
+    }
+  for (guint i = 0; i < lists->len; i++)
+    if (g_hash_table_contains (self->child_lists, lists->pdata[i]))
+      child_list_set_source (lists->pdata[i], NULL, new_keys->pdata[i]);
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *rows = value;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TreeRow *row = g_ptr_array_index (rows, i);
+
+          if (row->node != NULL)
+            {
+              count_child_keys (row);
+              tree_row_update_leaf (row);
+            }
+        }
+    }
+
+  end_follow (self);
+}
+
+void
+inspector_scene_tree_set_store (InspectorSceneTree *self,
+                                VrtcStore          *store)
+{
+  g_return_if_fail (INSPECTOR_IS_SCENE_TREE (self));
+  g_return_if_fail (store == NULL || VRTC_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  /* The same keys in another store (a history view, say) open the same way: the model stays
+   * and follows the new store, so expanded rows stay expanded, the selection stays on its
+   * key, and top-level rows already seen are not opened again. */
+  begin_follow (self, TRUE);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  clear_removed (self);
+  g_set_object (&self->store, store);
+  self->by_keys = store != NULL && vrtc_store_get_read_only (store);
+
+  g_hash_table_remove_all (self->recent);
+  g_clear_pointer (&self->sticky_key, g_free);
+  g_clear_handle_id (&self->reselect_id, g_source_remove);
+  self->next_child = 0;
+
+  if (store != NULL)
+    {
+      g_signal_connect_object (store, "node-changed", G_CALLBACK (on_node_changed), self, 0);
+      g_signal_connect_object (store, "property-changed",
+                               G_CALLBACK (on_property_changed), self, 0);
+      g_signal_connect_object (store, "reset", G_CALLBACK (on_store_reset), self, 0);
+      if (self->show_removed)
+        seed_removed (self);
+    }
+
+  follow_store (self);
+  end_follow (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

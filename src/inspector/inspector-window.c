@@ -389,6 +389,7 @@ _inspector_window_set_history_position (InspectorWindow *self,
 {
   VrtcStore *live = _inspector_window_get_live_store (self);
   g_autoptr(VrtcStore) view = NULL;
+  g_autofree char *key = NULL;
   guint length = live ? vrtc_store_get_journal_length (live) : 0;
 
   if (position < 0 || length == 0)
@@ -406,11 +407,24 @@ _inspector_window_set_history_position (InspectorWindow *self,
       return;
     }
 
-  view = vrtc_store_get_state_at (live, position);
+  /* Scrubbing moves one view: the tree and the editor keep their nodes, which follow it. */
+  if (self->view_mode == INSPECTOR_VIEW_HISTORY && self->history_store != NULL)
+    {
+      key = g_strdup (self->sticky_key);
+      self->rebinding = TRUE;
+      vrtc_store_set_history_position (self->history_store, position, NULL);
+      if (key != NULL && inspector_scene_tree_get_selected_node (self->scene_tree) == NULL)
+        inspector_scene_tree_select_key (self->scene_tree, key);
+      self->rebinding = FALSE;
+    }
+  else
+    {
+      view = vrtc_store_get_state_at (live, position);
+      g_set_object (&self->history_store, view);
+      show_store (self, view, TRUE);
+    }
   self->view_mode = INSPECTOR_VIEW_HISTORY;
   self->history_position = position;
-  g_set_object (&self->history_store, view);
-  show_store (self, view, TRUE);
   history_changed (self);
 }
 
@@ -549,9 +563,7 @@ dup_store_at (InspectorWindow  *self,
                    _("There is no position %'d in the journal"), position);
       return NULL;
     }
-  if (self->view_mode == INSPECTOR_VIEW_HISTORY && self->history_position == position)
-    return g_object_ref (self->history_store);
-
+  /* Not the view shown: that one moves with the history scale. */
   return vrtc_store_get_state_at (live, position);
 }
 

@@ -97,6 +97,11 @@ def the_rest(store, msg):
     past = store.get_state_at(0)
     check('get_state_at', past.props.read_only
           and past.get_node('cube-1').get_property_json('scale') is None)
+    moved = []
+    past.connect('reset', lambda s: moved.append(s.props.history_position))
+    past.set_history_position(journal.get_n_items() - 1)
+    check('set_history_position', moved == [journal.get_n_items() - 1]
+          and past.get_child_keys('scene') == store.get_child_keys('scene') == ['cube-1'])
 
     try:
         store.receive_json('{"id": 1}')
@@ -116,10 +121,10 @@ def the_rest(store, msg):
 
 
 def main():
-    print('1..20', flush=True)
+    print('1..21', flush=True)
     store, msg = quickstart()
     the_rest(store, msg)
-    return 0 if all(results) and len(results) == 20 else 1
+    return 0 if all(results) and len(results) == 21 else 1
 
 
 if __name__ == '__main__':

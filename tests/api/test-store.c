@@ -825,6 +825,204 @@ test_state_at (void)
 }
 
 static void
+on_reset (VrtcStore *store,
+          guint     *count)
+{
+  (*count)++;
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* A history of 19 messages: inserts, moves of a property, a removal, undo and redo. */
+static VrtcStore *
+store_with_history (void)
+{
+  VrtcStore *store = new_store ("alice");
+  g_autoptr(VrtcStore) bob = new_store ("bob");
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("cube-%u", i);
+      g_autoptr(VrtcMessage) msg = NULL;
+
+      insert (store, key, i == 3 ? "cube-0" : "scene");
+      msg = commit (store);
+      deliver (bob, msg);
+    }
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *json =
+        g_strdup_printf ("{\"key\":\"cube-%u\",\"otype\":\"vector3.add\","
+                         "\"path\":\"position\",\"value\":[%u,0,0]}", i % 4, i + 1);
+      g_autoptr(VrtcMessage) msg = NULL;
+
+      edit_json (i % 2 ? bob : store, json);
+      msg = commit (i % 2 ? bob : store);
+      deliver (i % 2 ? store : bob, msg);
+    }
+  edit_json (store, "{\"key\":\"cube-0\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  vrtc_message_unref (commit (store));
+  vrtc_message_unref (vrtc_store_undo (store));
+  vrtc_message_unref (vrtc_store_redo (store));
+  vrtc_message_unref (vrtc_store_undo (store));
+  edit_json (store, "{\"key\":\"cube-2\",\"otype\":\"color.set\",\"path\":\"color\","
+                    "\"value\":\"#ff0000\"}");
+  vrtc_message_unref (commit (store));
+  edit_json (store, "{\"key\":\"cube-1\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  vrtc_message_unref (commit (store));
+  insert (store, "cube-4", "cube-2");
+  vrtc_message_unref (commit (store));
+  vrtc_message_unref (vrtc_store_undo (store));
+  vrtc_message_unref (vrtc_store_redo (store));
+
+  return store;
+}
+
+static void
+test_history_position (void)
+{
+  g_autoptr(VrtcStore) store = store_with_history ();
+  g_autoptr(VrtcStore) view = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *live_json = vrtc_store_to_json (store);
+  g_autofree char *kept = NULL;
+  guint length = vrtc_store_get_journal_length (store);
+  guint resets = 0, notifies = 0;
+  VrtcNode *cube0, *cube2;
+  GListModel *children, *props;
+
+  g_assert_cmpuint (length, ==, 19);
+  g_assert_cmpuint (vrtc_store_get_history_position (store), ==, G_MAXUINT);
+
+  view = vrtc_store_get_state_at (store, length - 1);
+  g_assert_cmpuint (vrtc_store_get_history_position (view), ==, length - 1);
+  g_signal_connect (view, "reset", G_CALLBACK (on_reset), &resets);
+  g_signal_connect (view, "notify::history-position", G_CALLBACK (on_notify_count), &notifies);
+
+  /* objects handed out before the moves */
+  cube0 = vrtc_store_get_node (view, "cube-0");
+  cube2 = vrtc_store_get_node (view, "cube-2");
+  g_assert_nonnull (cube0);
+  children = vrtc_node_get_children (vrtc_store_get_root (view));
+  props = vrtc_node_get_properties (cube2);
+
+  /* every position, forwards, backwards, and in jumps */
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < length; i++)
+      {
+        guint position = round == 0 ? i : round == 1 ? length - 1 - i : (i * 7) % length;
+        g_autoptr(VrtcStore) fresh = vrtc_store_get_state_at (store, position);
+        VrtcNode *node = vrtc_store_get_node (fresh, "cube-0");
+        g_autofree char *expected = NULL;
+        g_autofree char *got = NULL;
+        g_autoptr(GPtrArray) fresh_keys = NULL;
+
+        g_assert_true (vrtc_store_set_history_position (view, position, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (vrtc_store_get_history_position (view), ==, position);
+        g_assert_cmpuint (vrtc_store_get_journal_length (view), ==, position + 1);
+        assert_same_json (view, fresh);
+        g_assert_cmpint (vrtc_store_get_lamport_time (view), ==,
+                         vrtc_store_get_lamport_time (fresh));
+
+        /* the nodes handed out read the new position */
+        g_assert_true (vrtc_store_get_node (view, "cube-0") == cube0 || node == NULL);
+        g_assert_cmpint (vrtc_node_is_live (cube0), ==, node && vrtc_node_is_live (node));
+        expected = node ? vrtc_node_to_json (node) : NULL;
+        got = vrtc_node_to_json (cube0);
+        g_assert_cmpstr (got, ==, expected);
+
+        /* and so do their models */
+        fresh_keys = vrtc_store_get_child_keys (fresh, "scene");
+        g_assert_cmpuint (g_list_model_get_n_items (children), ==, fresh_keys->len);
+        for (guint j = 0; j < fresh_keys->len; j++)
+          {
+            g_autoptr(VrtcNode) child = g_list_model_get_item (children, j);
+
+            g_assert_cmpstr (vrtc_node_get_key (child), ==, g_ptr_array_index (fresh_keys, j));
+          }
+        if (vrtc_store_get_node (fresh, "cube-2") == NULL)
+          {
+            g_assert_cmpuint (g_list_model_get_n_items (props), ==, 0);
+          }
+        else
+          {
+            GListModel *expected_props =
+              vrtc_node_get_properties (vrtc_store_get_node (fresh, "cube-2"));
+
+            g_assert_cmpuint (g_list_model_get_n_items (props), ==,
+                              g_list_model_get_n_items (expected_props));
+            for (guint j = 0; j < g_list_model_get_n_items (props); j++)
+              {
+                g_autoptr(VrtcProperty) a = g_list_model_get_item (props, j);
+                g_autoptr(VrtcProperty) b = g_list_model_get_item (expected_props, j);
+
+                g_assert_cmpstr (vrtc_property_get_path (a), ==, vrtc_property_get_path (b));
+                g_assert_cmpstr (vrtc_property_get_value_json (a), ==,
+                                 vrtc_property_get_value_json (b));
+              }
+          }
+      }
+  g_assert_cmpuint (resets, >, 0);
+  g_assert_cmpuint (notifies, ==, resets);
+
+  /* the same position again changes nothing */
+  resets = 0;
+  g_assert_true (vrtc_store_set_history_position (view, 4, &error));
+  g_assert_true (vrtc_store_set_history_position (view, 4, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resets, ==, 1);
+
+  /* the keys without nodes: cube-3 under cube-0 */
+  keys = vrtc_store_get_child_keys (view, "cube-0");
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (keys, 0), ==, "cube-3");
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  keys = vrtc_store_get_child_keys (view, "no-such-node");
+  g_assert_cmpuint (keys->len, ==, 0);
+
+  /* out of range: an error, the view left as it was */
+  kept = vrtc_store_to_json (view);
+  g_assert_false (vrtc_store_set_history_position (view, length, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (vrtc_store_get_history_position (view), ==, 4);
+  g_assert_cmpuint (resets, ==, 1);
+  {
+    g_autofree char *now = vrtc_store_to_json (view);
+
+    g_assert_cmpstr (now, ==, kept);
+  }
+
+  /* a live store is no view */
+  g_assert_false (vrtc_store_set_history_position (store, 0, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (vrtc_store_get_history_position (store), ==, G_MAXUINT);
+
+  /* the live store did not move, and later messages reach it, not the view */
+  {
+    g_autofree char *now = vrtc_store_to_json (store);
+
+    g_assert_cmpstr (now, ==, live_json);
+  }
+  insert (store, "cube-9", "scene");
+  vrtc_message_unref (commit (store));
+  g_assert_nonnull (vrtc_store_get_node (store, "cube-9"));
+  g_assert_null (vrtc_store_get_node (view, "cube-9"));
+  g_assert_true (vrtc_store_set_history_position (view, length, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (vrtc_store_get_node (view, "cube-9"));
+}
+
+static void
 test_bad_message (void)
 {
   g_autoptr(VrtcStore) store = new_store ("alice");
@@ -1346,6 +1544,7 @@ main (int   argc,
   g_test_add_func ("/store/ack-unacked", test_ack_unacked);
   g_test_add_func ("/store/init-from-server", test_init_from_server);
   g_test_add_func ("/store/state-at", test_state_at);
+  g_test_add_func ("/store/history-position", test_history_position);
   g_test_add_func ("/store/bad-message", test_bad_message);
   g_test_add_func ("/store/rejected", test_rejected);
   g_test_add_func ("/store/outlived", test_store_outlived);

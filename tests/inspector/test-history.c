@@ -428,6 +428,68 @@ test_step_keeps_rows (HistoryFixture *f,
                  vrtc_store_get_node (f->store, "cube"));
 }
 
+/* Scrubbing moves one view of history: no store is made per step, the tree's and the
+ * editor's objects read each new position, and a comparison keeps its own states. */
+static void
+test_one_view (HistoryFixture *f,
+               gconstpointer   data)
+{
+  InspectorSceneTree *tree = f->window->scene_tree;
+  VrtcStore *view;
+  VrtcNode *cube;
+  VrtcProperty *property;
+  InspectorDiff *diff;
+
+  go_to (f, 5);
+  view = shown_store (f);
+  g_assert_true (vrtc_store_get_read_only (view));
+  g_assert_cmpuint (vrtc_store_get_history_position (view), ==, 5);
+  cube = inspector_scene_tree_get_selected_node (tree);
+  g_assert_cmpstr (vrtc_node_get_key (cube), ==, "cube");
+  property = inspector_property_row_get_property (
+    inspector_property_editor_get_row (f->window->property_editor, "position"));
+  g_assert_cmpfloat (row_component (f, "position", 0), ==, 0);
+
+  for (int position = 6; position < 31; position += 3)
+    {
+      g_autoptr(VrtcStore) expected = vrtc_store_get_state_at (f->store, position);
+      g_autofree char *json = property_json (expected, "cube", "position");
+      g_autoptr(GtkTreeListRow) chair = NULL;
+      g_autoptr(GtkTreeListRow) ball = NULL;
+
+      go_to (f, position);
+      g_assert_true (shown_store (f) == view);
+      g_assert_true (inspector_property_editor_get_store (f->window->property_editor) == view);
+      g_assert_cmpuint (vrtc_store_get_history_position (view), ==, position);
+      g_assert_true (inspector_scene_tree_get_selected_node (tree) == cube);
+      g_assert_true (inspector_property_row_get_property (
+        inspector_property_editor_get_row (f->window->property_editor, "position")) == property);
+      g_assert_cmpstr (vrtc_property_get_value_json (property), ==, json);
+      chair = shown_row (tree, "chair");
+      ball = shown_row (tree, "ball");
+      g_assert_cmpint (chair != NULL, ==, position >= 15);
+      g_assert_cmpint (ball != NULL, ==, position < 25);
+    }
+
+  /* The comparison with live is of the position of then, whatever the scale does next. */
+  go_to (f, 9);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.diff", NULL);
+  drain ();
+  diff = inspector_diff_view_get_diff (f->window->diff_view);
+  g_assert_true (inspector_diff_get_old_store (diff) != view);
+  go_to (f, 20);
+  g_assert_cmpuint (vrtc_store_get_history_position (inspector_diff_get_old_store (diff)), ==, 9);
+
+  /* Live drops the view; history again makes one. */
+  go_to (f, -1);
+  g_assert_true (shown_store (f) == f->store);
+  g_assert_null (f->window->history_store);
+  go_to (f, 12);
+  g_assert_true (vrtc_store_get_read_only (shown_store (f)));
+  g_assert_cmpuint (vrtc_store_get_history_position (shown_store (f)), ==, 12);
+  g_assert_cmpfloat (row_component (f, "position", 0), ==, 7);
+}
+
 static void
 test_diff (HistoryFixture *f,
            gconstpointer   data)
@@ -695,6 +757,8 @@ main (int   argc,
               history_set_up, test_expansion_kept, history_tear_down);
   g_test_add ("/history/step-keeps-rows", HistoryFixture, NULL,
               history_set_up, test_step_keeps_rows, history_tear_down);
+  g_test_add ("/history/one-view", HistoryFixture, NULL,
+              history_set_up, test_one_view, history_tear_down);
   g_test_add ("/history/diff", HistoryFixture, NULL,
               history_set_up, test_diff, history_tear_down);
   g_test_add ("/history/snapshot", HistoryFixture, NULL,

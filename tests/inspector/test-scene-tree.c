@@ -440,6 +440,67 @@ test_store_swap (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
 }
 
+/* A view of history that moves: the tree follows it with the same rows and nodes, no other
+ * store needed. */
+static void
+test_view_moves (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(VrtcStore) view = NULL;
+  g_autoptr(GtkTreeListRow) table = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keys = NULL;
+  VrtcNode *cube;
+
+  edit_json (f->store, "{\"key\":\"ball\",\"otype\":\"node.insert\",\"path\":\"\","
+                       "\"tag\":\"Mesh\",\"parentKey\":\"scene\"}");
+  vrtc_message_unref (commit (f->store));
+  edit_json (f->store, "{\"key\":\"lamp\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  vrtc_message_unref (commit (f->store));
+  edit_json (f->store, "{\"key\":\"cup\",\"otype\":\"node.insert\",\"path\":\"\","
+                       "\"tag\":\"Mesh\",\"parentKey\":\"table\"}");
+  vrtc_message_unref (commit (f->store));
+
+  view = vrtc_store_get_state_at (f->store, 0);
+  inspector_scene_tree_set_store (f->tree, view);
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "cube-1"));
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+  cube = inspector_scene_tree_get_selected_node (f->tree);
+  table = shown_row (f->tree, "table");
+
+  g_assert_true (vrtc_store_set_history_position (view, 3, &error));
+  g_assert_no_error (error);
+  g_assert_true (inspector_scene_tree_get_store (f->tree) == view);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 cup ball");
+  g_assert_true (inspector_scene_tree_get_selected_node (f->tree) == cube);
+  {
+    g_autoptr(GtkTreeListRow) table_then = shown_row (f->tree, "table");
+
+    g_assert_true (table_then == table);
+  }
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "cup") != NULL);
+
+  /* Removed nodes, when shown, follow too. */
+  inspector_scene_tree_set_show_removed (f->tree, TRUE);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 cup ball lamp");
+  g_assert_true (vrtc_store_set_history_position (view, 1, &error));
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp ball");
+  inspector_scene_tree_set_show_removed (f->tree, FALSE);
+
+  /* The live store did not move. */
+  inspector_scene_tree_set_store (f->tree, f->store);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 cup ball");
+}
+
 /* A big scene opens on its top level: groups are opened on their own only while the tree
  * stays small, and one opened by hand shows all its children, kept up to date. */
 static void
@@ -528,6 +589,7 @@ main (int   argc,
   ADD ("remove", test_remove);
   ADD ("copy-key", test_copy_key);
   ADD ("context-menu", test_context_menu);
+  ADD ("view-moves", test_view_moves);
   ADD ("show-removed", test_show_removed);
   ADD ("selection-follows-move", test_selection_follows_move);
   ADD ("store-swap", test_store_swap);

@@ -950,6 +950,38 @@ test_error_frames (void)
   fake_stop (&fake);
 }
 
+/* A state frame whose snapshot is wrong inside (it is loaded as a stream, not parsed first):
+ * the error names the place, and the store keeps what it had, own work included. */
+static void
+test_bad_snapshot (void)
+{
+  FakeServer fake = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  const char *frames[2];
+  Peer *p;
+
+  frames[0] = "{\"mtype\":\"state\",\"snapshot\":{\"graph\":{\"nodes\":{\"scene\":{\"key\":\"scene\"}}},"
+              "\"stamps\":{\"a\":{\"insert\":[1,2,3]}}},\"journal\":[]}";
+  frames[1] = NULL;
+  fake_start (&fake, frames);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/room", fake.port);
+
+  p = peer_new (url, "bad-snap");
+  commit_one (p->store, "{\"key\":\"mine\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+                        "\"parentKey\":\"scene\",\"value\":{\"v\":1}}");
+  before = vrtc_store_to_json (p->store);
+  vrtc_client_connect (p->client);
+  WAIT_FOR (p->errors->len >= 1);
+  g_assert_nonnull (strstr (p->errors->pdata[0], "snapshot.stamps.a.insert"));
+  after = vrtc_store_to_json (p->store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_nonnull (vrtc_store_get_node (p->store, "mine"));
+
+  peer_free (p);
+  fake_stop (&fake);
+}
+
 static guint
 count_received (FakeServer *fake,
                 const char *needle)
@@ -1263,6 +1295,7 @@ main (int    argc,
   g_test_add_func ("/client/compact-dialect", test_compact_dialect);
   g_test_add_func ("/client/too-large", test_too_large);
   g_test_add_func ("/client/error-frames", test_error_frames);
+  g_test_add_func ("/client/bad-snapshot", test_bad_snapshot);
   g_test_add_func ("/client/room-reset", test_room_reset);
   g_test_add_func ("/client/dead-timeout", test_dead_timeout);
   g_test_add_func ("/client/presence", test_presence);
