@@ -1039,7 +1039,7 @@ read_scalar (VrtcJsonReader *r,
 {
   const char *s;
   gsize n;
-  double d;
+  double d = 0;
 
   switch (kind)
     {

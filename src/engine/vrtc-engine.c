@@ -15,10 +15,12 @@ typedef struct _Register Register;
 
 /* One op of one message, as seen by a register or a node. */
 typedef struct {
-  VrtcStamp  stamp;
-  VrtcEntry *entry;
-  guint32    op_index;
-  guint32    flags;
+  VrtcStamp            stamp;
+  VrtcEntry           *entry;
+  guint32              op_index;
+  guint32              flags;
+  const VrtcOperation *op;      /* entry's op, once its message can no longer grow (not
+                                 * pending): folds reach it without going through the entry */
 } OpRef;
 
 enum {
@@ -247,7 +249,7 @@ intern_or_null (VrtcEngine *engine,
 static inline const VrtcOperation *
 ref_op (const OpRef *ref)
 {
-  return &ref->entry->msg->ops[ref->op_index];
+  return G_LIKELY (ref->op != NULL) ? ref->op : &ref->entry->msg->ops[ref->op_index];
 }
 
 static gboolean
@@ -1345,9 +1347,11 @@ apply_op (VrtcEngine *engine,
           guint       i)
 {
   const VrtcOperation *op = &entry->msg->ops[i];
+  /* a pending message's ops move as edits are added: those refs go through the entry */
   OpRef ref = { op_stamp (entry, i), entry, i,
                 (op->type->kind == VRTC_OP_KIND_SET || op->type->kind == VRTC_OP_KIND_NODE_INSERT)
-                  ? REF_IS_SET : 0 };
+                  ? REF_IS_SET : 0,
+                entry->pending ? NULL : op };
 
   if (op->type->kind == VRTC_OP_KIND_SET && !op->type->check (op))
     ref.flags |= REF_SET_BAD;
