@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "inspector-bench.h"
 #include "inspector-window-private.h"
 
 /*
@@ -32,77 +33,7 @@ typedef struct {
   GArray *cpu;      /* double, ms: this thread's CPU time over update and frame */
 } Samples;
 
-static gint64 paint_start;
-static gint64 paint_end;
-static guint  n_paints;
 
-static double
-cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static double paint_cpu_start;
-static double paint_cpu_end;
-
-static void
-on_layout (GdkFrameClock *clock,
-           gpointer       data)
-{
-  paint_start = g_get_monotonic_time ();
-  paint_cpu_start = cpu_ms ();
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                gpointer       data)
-{
-  paint_end = g_get_monotonic_time ();
-  paint_cpu_end = cpu_ms ();
-  n_paints++;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Runs the main loop until the next frame was painted, for at most 500 ms. */
-static gboolean
-wait_for_paint (void)
-{
-  guint before = n_paints;
-  gint64 end = g_get_monotonic_time () + 500 * 1000;
-  guint tick = g_timeout_add (2, wake_up, NULL);
-
-  while (n_paints == before && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-
-  return n_paints != before;
-}
-
-static void
-edit_json (VrtcStore  *store,
-           const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VrtcOperation) op = vrtc_operation_new_from_json (json, &error);
-
-  g_assert_no_error (error);
-  vrtc_store_edit (store, op);
-}
 
 static void
 deliver (VrtcStore *peer,
@@ -256,29 +187,6 @@ fill_demo (VrtcStore *store)
   g_hash_table_unref (peers);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  g_autoptr(GArray) sorted = g_array_copy (values);
-  guint index;
-
-  if (sorted->len == 0)
-    return 0;
-  g_array_sort (sorted, compare_doubles);
-  index = MIN ((guint) (p * sorted->len), sorted->len - 1);
-  return g_array_index (sorted, double, index);
-}
-
 static void
 samples_init (Samples *samples)
 {
@@ -348,7 +256,6 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(InspectorSession) session = NULL;
   InspectorWindow *window;
-  GdkFrameClock *clock;
   VrtcStore *store;
   Samples history, live, far;
   GRand *rand;
@@ -443,9 +350,7 @@ main (int   argc,
   while (inspector_peers_get_busy (inspector_timeline_get_peers (window->timeline)))
     g_main_context_iteration (NULL, TRUE);
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  g_signal_connect (clock, "layout", G_CALLBACK (on_layout), NULL);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+  watch_frame_clock (GTK_WIDGET (window));
 
   /* A node picked and its group open, as a user would have them; or, to see what the
    * number of rows costs, only the groups. */

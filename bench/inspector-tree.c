@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "inspector-bench.h"
 #include "inspector-window-private.h"
 
 /*
@@ -52,32 +53,10 @@ typedef struct {
   GArray *toggle_cpu;
 } Run;
 
-static gint64 paint_start;
-static gint64 paint_end;
-static guint  n_paints;
-static double paint_cpu_start;
-static double paint_cpu_end;
 static double step_cpu;       /* the CPU time of the last finish_step() */
-
-static double
-cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static InspectorWindow *watched;
 static gint64           first_rows_at;
-
-static void
-on_layout (GdkFrameClock *clock,
-           gpointer       data)
-{
-  paint_start = g_get_monotonic_time ();
-  paint_cpu_start = cpu_ms ();
-}
 
 static gboolean
 rows_shown (InspectorWindow *window)
@@ -89,14 +68,10 @@ rows_shown (InspectorWindow *window)
          gtk_widget_get_mapped (first);
 }
 
+/* after each paint: the first one that shows the watched window's first rows */
 static void
-on_after_paint (GdkFrameClock *clock,
-                gpointer       data)
+note_first_rows (void)
 {
-  paint_end = g_get_monotonic_time ();
-  paint_cpu_end = cpu_ms ();
-  n_paints++;
-
   if (watched != NULL && first_rows_at == 0 && rows_shown (watched))
     first_rows_at = paint_end;
 }
@@ -104,38 +79,8 @@ on_after_paint (GdkFrameClock *clock,
 static void
 watch_frames (InspectorWindow *window)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-
-  g_signal_connect (clock, "layout", G_CALLBACK (on_layout), NULL);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Runs the main loop until the next frame was painted, for at most 500 ms. */
-static gboolean
-wait_for_paint (void)
-{
-  guint before = n_paints;
-  gint64 end = g_get_monotonic_time () + 500 * 1000;
-  guint tick = g_timeout_add (2, wake_up, NULL);
-
-  while (n_paints == before && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-
-  return n_paints != before;
+  after_paint_hook = note_first_rows;
+  watch_frame_clock (GTK_WIDGET (window));
 }
 
 /* Runs the main loop until @done says so or @seconds pass. */
@@ -178,17 +123,6 @@ session_loaded (gpointer data)
 
   return session != NULL && inspector_session_get_kind (session) == INSPECTOR_SESSION_FILE &&
          !inspector_session_get_loading (session);
-}
-
-static void
-edit_json (VrtcStore  *store,
-           const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VrtcOperation) op = vrtc_operation_new_from_json (json, &error);
-
-  g_assert_no_error (error);
-  vrtc_store_edit (store, op);
 }
 
 static void
@@ -472,29 +406,6 @@ run_scene (Run   *run,
 
   gtk_window_destroy (GTK_WINDOW (window));
   drain ();
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  g_autoptr(GArray) sorted = g_array_copy (values);
-  guint index;
-
-  if (sorted->len == 0)
-    return 0;
-  g_array_sort (sorted, compare_doubles);
-  index = MIN ((guint) (p * sorted->len), sorted->len - 1);
-  return g_array_index (sorted, double, index);
 }
 
 static void
