@@ -5,6 +5,45 @@
 
 #include "vrtc-snapshot-load.h"
 
+#ifdef G_OS_UNIX
+# include <sys/mman.h>
+# include <unistd.h>
+#endif
+
+/*
+ * Text mapped from a file: the pages the reader has passed are given back to the kernel as
+ * it goes (it reads them from the file again if they are touched, e.g. for an error's column),
+ * so loading a big snapshot file holds the replica and a window of the file, never the whole
+ * text. Released in steps of RELEASE_STEP, keeping RELEASE_KEEP behind the reader.
+ */
+typedef struct {
+  const char *base;       /* the mapping's start (page-aligned) */
+  gsize       released;   /* bytes from base given back */
+} PageRelease;
+
+#define RELEASE_STEP (1u << 20)
+#define RELEASE_KEEP (256u << 10)
+
+static void
+release_read (PageRelease          *rel,
+              const VrtcJsonReader *r)
+{
+#if defined(G_OS_UNIX) && defined(MADV_DONTNEED)
+  gsize offset, page, upto;
+
+  if (rel == NULL)
+    return;
+  offset = vrtc_json_reader_offset (r);
+  if (offset < rel->released + RELEASE_STEP + RELEASE_KEEP)
+    return;
+  page = (gsize) sysconf (_SC_PAGESIZE);
+  upto = (offset - RELEASE_KEEP) & ~(page - 1);
+  if (upto > rel->released &&
+      madvise ((char *) rel->base + rel->released, upto - rel->released, MADV_DONTNEED) == 0)
+    rel->released = upto;
+#endif
+}
+
 typedef gboolean (*LoadKeyFunc) (VrtcEngine *loaded,
                                  const char *key,
                                  VrtcValue  *value,
@@ -36,6 +75,7 @@ expect_object (VrtcJsonReader *r,
 static gboolean
 load_keys (VrtcEngine     *loaded,
            VrtcJsonReader *r,
+           PageRelease    *rel,
            const char     *where,
            LoadKeyFunc     func,
            GError        **error)
@@ -60,6 +100,7 @@ load_keys (VrtcEngine     *loaded,
       vrtc_value_clear (&value);
       if (!ok)
         return FALSE;
+      release_read (rel, r);
     }
   return !vrtc_json_reader_failed (r);
 }
@@ -67,6 +108,7 @@ load_keys (VrtcEngine     *loaded,
 static gboolean
 load_graph (VrtcEngine     *loaded,
             VrtcJsonReader *r,
+            PageRelease    *rel,
             gboolean       *have_nodes,
             GError        **error)
 {
@@ -89,7 +131,7 @@ load_graph (VrtcEngine     *loaded,
             return FALSE;
           continue;
         }
-      if (!load_keys (loaded, r, "snapshot.graph.nodes", vrtc_engine_load_graph_node, error))
+      if (!load_keys (loaded, r, rel, "snapshot.graph.nodes", vrtc_engine_load_graph_node, error))
         return FALSE;
       *have_nodes = TRUE;
     }
@@ -99,6 +141,7 @@ load_graph (VrtcEngine     *loaded,
 static gboolean
 load_member (VrtcEngine     *loaded,
              VrtcJsonReader *r,
+             PageRelease    *rel,
              const char     *name,
              gboolean       *have_nodes,
              GError        **error)
@@ -107,11 +150,11 @@ load_member (VrtcEngine     *loaded,
   gboolean ok = TRUE;
 
   if (strcmp (name, "graph") == 0)
-    return load_graph (loaded, r, have_nodes, error);
+    return load_graph (loaded, r, rel, have_nodes, error);
   if (strcmp (name, "orphans") == 0)
-    return load_keys (loaded, r, "snapshot.orphans", vrtc_engine_load_orphan, error);
+    return load_keys (loaded, r, rel, "snapshot.orphans", vrtc_engine_load_orphan, error);
   if (strcmp (name, "stamps") == 0)
-    return load_keys (loaded, r, "snapshot.stamps", load_stamps, error);
+    return load_keys (loaded, r, rel, "snapshot.stamps", load_stamps, error);
   if (strcmp (name, "vectorClock") == 0)
     {
       if (!vrtc_json_reader_read_value (r, &value, error))
@@ -132,10 +175,11 @@ load_member (VrtcEngine     *loaded,
   return ok;
 }
 
-gboolean
-vrtc_snapshot_load_reader (VrtcEngine      *loaded,
-                           VrtcJsonReader  *r,
-                           GError         **error)
+static gboolean
+load_reader (VrtcEngine     *loaded,
+             VrtcJsonReader *r,
+             PageRelease    *rel,
+             GError        **error)
 {
   gboolean have_nodes = FALSE;
   const char *name;
@@ -146,7 +190,7 @@ vrtc_snapshot_load_reader (VrtcEngine      *loaded,
   while (vrtc_json_reader_next_member (r, &name, &name_len, error))
     {
       /* the names compared are the reader's: load_member compares before reading on */
-      if (!load_member (loaded, r, name, &have_nodes, error))
+      if (!load_member (loaded, r, rel, name, &have_nodes, error))
         return FALSE;
     }
   if (vrtc_json_reader_failed (r))
@@ -161,6 +205,35 @@ vrtc_snapshot_load_reader (VrtcEngine      *loaded,
 }
 
 gboolean
+vrtc_snapshot_load_reader (VrtcEngine      *loaded,
+                           VrtcJsonReader  *r,
+                           GError         **error)
+{
+  return load_reader (loaded, r, NULL, error);
+}
+
+static gboolean
+init_engine (VrtcEngine   *engine,
+             const char   *text,
+             gsize         len,
+             PageRelease  *rel,
+             VrtcMessage **journal,
+             guint         n_journal,
+             GError      **error)
+{
+  g_auto(VrtcJsonReader) r = { 0 };
+  VrtcEngine *loaded = vrtc_engine_new (vrtc_engine_get_session_id (engine));
+
+  vrtc_json_reader_init (&r, text, len);
+  if (!load_reader (loaded, &r, rel, error) || !vrtc_json_reader_end (&r, error))
+    {
+      vrtc_engine_free (loaded);
+      return FALSE;
+    }
+  return vrtc_engine_init_from_loaded (engine, loaded, journal, n_journal, error);
+}
+
+gboolean
 vrtc_snapshot_init_engine (VrtcEngine   *engine,
                            const char   *text,
                            gssize        len,
@@ -168,18 +241,27 @@ vrtc_snapshot_init_engine (VrtcEngine   *engine,
                            guint         n_journal,
                            GError      **error)
 {
-  g_auto(VrtcJsonReader) r = { 0 };
-  VrtcEngine *loaded;
-
   if (text == NULL)
     return vrtc_engine_init_from_loaded (engine, NULL, journal, n_journal, error);
+  return init_engine (engine, text, len < 0 ? strlen (text) : (gsize) len, NULL, journal,
+                      n_journal, error);
+}
 
-  loaded = vrtc_engine_new (vrtc_engine_get_session_id (engine));
-  vrtc_json_reader_init (&r, text, len < 0 ? strlen (text) : (gsize) len);
-  if (!vrtc_snapshot_load_reader (loaded, &r, error) || !vrtc_json_reader_end (&r, error))
-    {
-      vrtc_engine_free (loaded);
-      return FALSE;
-    }
-  return vrtc_engine_init_from_loaded (engine, loaded, journal, n_journal, error);
+gboolean
+vrtc_snapshot_init_engine_mapped (VrtcEngine   *engine,
+                                  GMappedFile  *file,
+                                  VrtcMessage **journal,
+                                  guint         n_journal,
+                                  GError      **error)
+{
+  const char *text = g_mapped_file_get_contents (file);
+  PageRelease rel = { text, 0 };
+
+  /* an empty file maps to no contents: the reader reports the missing object */
+#if defined(G_OS_UNIX) && defined(MADV_SEQUENTIAL)
+  if (text != NULL)
+    madvise ((char *) text, g_mapped_file_get_length (file), MADV_SEQUENTIAL);
+#endif
+  return init_engine (engine, text ? text : "", g_mapped_file_get_length (file), &rel, journal,
+                      n_journal, error);
 }

@@ -27,4 +27,13 @@ gboolean vrtc_snapshot_init_engine      (VrtcEngine      *engine,
                                          guint            n_journal,
                                          GError         **error);
 
+/* vrtc_snapshot_init_engine with the text of a file mapped read-only (g_mapped_file_new, not
+ * writable): the pages the reader has passed are given back as it goes (madvise), so the
+ * whole text is never resident; they are read from the file again if touched. */
+gboolean vrtc_snapshot_init_engine_mapped (VrtcEngine      *engine,
+                                          GMappedFile     *file,
+                                          VrtcMessage    **journal,
+                                          guint            n_journal,
+                                          GError         **error);
+
 G_END_DECLS

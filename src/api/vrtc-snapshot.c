@@ -18,6 +18,8 @@ struct _VrtcSnapshot {
   gint      ref_count;
   VrtcValue value;      /* NONE until parsed, for a snapshot made from text */
   GBytes   *text;       /* nullable: the JSON text it was made from */
+  GMappedFile *mapped;  /* nullable: text is this file's contents */
+  char     *name;       /* nullable: the file's display name, for errors */
 };
 
 G_DEFINE_BOXED_TYPE (VrtcSnapshot, vrtc_snapshot, vrtc_snapshot_ref, vrtc_snapshot_unref)
@@ -127,9 +129,15 @@ vrtc_snapshot_load (VrtcSnapshot *snapshot,
     {
       gsize len;
       const char *text = g_bytes_get_data (snapshot->text, &len);
+      gboolean ok;
 
-      return vrtc_snapshot_init_engine (engine, text ? text : "", (gssize) len, journal,
-                                        n_journal, error);
+      if (snapshot->mapped == NULL)
+        return vrtc_snapshot_init_engine (engine, text ? text : "", (gssize) len, journal,
+                                          n_journal, error);
+      ok = vrtc_snapshot_init_engine_mapped (engine, snapshot->mapped, journal, n_journal, error);
+      if (!ok)
+        g_prefix_error (error, "%s:", snapshot->name);
+      return ok;
     }
   return vrtc_engine_init_from_server (engine, snapshot ? vrtc_snapshot_get_value (snapshot) : NULL,
                                        journal, n_journal, error);
@@ -156,6 +164,39 @@ vrtc_snapshot_new_from_json (const char  *text,
     return NULL;
   snapshot = vrtc_snapshot_new_take_value (&value, error);
   vrtc_value_clear (&value);
+  return snapshot;
+}
+
+/**
+ * vrtc_snapshot_new_from_file:
+ * @path: (type filename): a file holding a snapshot's JSON text
+ * @error: return location for a #GError
+ *
+ * A snapshot read from a file as it loads: the file is mapped, not read, and
+ * vrtc_store_init_from_server() streams it into the store, giving the pages it has passed back
+ * to the system, so a big snapshot is never held whole in memory next to the scene made from
+ * it. What is wrong in the file is reported then, as `FILE:LINE:COLUMN: what`, and the store
+ * is left as it was. The file must not change while the snapshot is alive.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL with @error set when the file cannot be
+ *   opened
+ */
+VrtcSnapshot *
+vrtc_snapshot_new_from_file (const char  *path,
+                             GError     **error)
+{
+  GMappedFile *mapped;
+  VrtcSnapshot *snapshot;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mapped = g_mapped_file_new (path, FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+  snapshot = vrtc_snapshot_new_take_text (g_mapped_file_get_bytes (mapped));
+  snapshot->mapped = mapped;
+  snapshot->name = g_filename_display_basename (path);
   return snapshot;
 }
 
@@ -187,6 +228,8 @@ vrtc_snapshot_unref (VrtcSnapshot *snapshot)
     return;
   vrtc_value_clear (&snapshot->value);
   g_clear_pointer (&snapshot->text, g_bytes_unref);
+  g_clear_pointer (&snapshot->mapped, g_mapped_file_unref);
+  g_free (snapshot->name);
   g_free (snapshot);
 }
 

@@ -21,6 +21,9 @@ VRTC_EXPORT
 VrtcSnapshot *vrtc_snapshot_new_from_json     (const char   *text,
                                                GError      **error);
 VRTC_EXPORT
+VrtcSnapshot *vrtc_snapshot_new_from_file     (const char   *path,
+                                               GError      **error);
+VRTC_EXPORT
 VrtcSnapshot *vrtc_snapshot_ref               (VrtcSnapshot *snapshot);
 VRTC_EXPORT
 void          vrtc_snapshot_unref             (VrtcSnapshot *snapshot);

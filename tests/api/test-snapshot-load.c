@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "vrtc-codec.h"
 #include "vrtc-engine.h"
@@ -156,6 +159,249 @@ test_shapes (void)
                     "\"vectorClock\":{\"a\":1,\"b\":1}}");
 }
 
+static void
+receive_lines (VrtcEngine         *e,
+               const char *const  *lines,
+               guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VrtcMessage *msg = vrtc_codec_parse_message (lines[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (vrtc_engine_receive (e, msg, NULL, &error));
+      g_assert_no_error (error);
+      vrtc_msg_unref (msg);
+    }
+}
+
+/* A loaded replica keeps its registers in one block per node and most stamps implicit: ops
+ * on loaded registers, new properties, new nodes and removals after the load must give what
+ * the replica that never compacted gives. */
+static void
+test_after_load (void)
+{
+  static const char *const more[] = {
+    "{\"id\":\"c:1\",\"sessionId\":\"c\",\"clock\":{\"a\":2,\"b\":3,\"c\":1},\"lamportTime\":6,\"timestamp\":6000,\"ops\":["
+      "{\"key\":\"box\",\"otype\":\"vector3.add\",\"path\":\"position\",\"value\":[1,1,1]},"
+      "{\"key\":\"box\",\"otype\":\"string.set\",\"path\":\"label\",\"value\":\"Box 2\"},"
+      "{\"key\":\"box\",\"otype\":\"vector3.set\",\"path\":\"scale\",\"value\":[2,2,2]},"
+      "{\"key\":\"g\",\"otype\":\"boolean.set\",\"path\":\"visible\",\"value\":false},"
+      "{\"key\":\"lamp\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Light\",\"parentKey\":\"g\",\"value\":{\"intensity\":2}}]}",
+    "{\"id\":\"c:2\",\"sessionId\":\"c\",\"clock\":{\"a\":2,\"b\":3,\"c\":2},\"lamportTime\":7,\"timestamp\":7000,\"ops\":["
+      "{\"key\":\"cone\",\"otype\":\"node.remove\",\"path\":\"\"},"
+      "{\"key\":\"box\",\"otype\":\"number.add\",\"path\":\"opacity\",\"value\":0.5},"
+      "{\"key\":\"box\",\"otype\":\"node.move\",\"path\":\"\",\"parentKey\":\"scene\"}]}",
+    "{\"id\":\"c:3\",\"sessionId\":\"c\",\"clock\":{\"a\":2,\"b\":3,\"c\":3},\"lamportTime\":8,\"timestamp\":8000,\"ops\":["
+      "{\"key\":\"\",\"otype\":\"meta.undo\",\"path\":\"\",\"targetMsgId\":\"c:1\"}]}",
+  };
+  VrtcEngine *server = busy_replica ();
+  g_autoptr(GString) snap = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  VrtcEngine *loaded;
+
+  vrtc_engine_write_snapshot (server, snap);
+  loaded = load_streamed (snap->str, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= G_N_ELEMENTS (more); i++)
+    {
+      g_autofree char *a = NULL, *b = NULL;
+
+      receive_lines (server, &more[i - 1], 1);
+      receive_lines (loaded, &more[i - 1], 1);
+      a = graph_of (server);
+      b = graph_of (loaded);
+      g_assert_cmpstr (a, ==, b);
+      /* the new node and property are really there before the undo */
+      if (i == 1)
+        g_assert_true (strstr (b, "\"lamp\"") != NULL && strstr (b, "\"scale\"") != NULL);
+    }
+  vrtc_engine_free (server);
+  vrtc_engine_free (loaded);
+}
+
+/* Node clocks are kept compactly when they are counts; each comes back as it was given. */
+static void
+test_node_clocks (void)
+{
+  g_autoptr(GError) error = NULL;
+  VrtcEngine *e = load_streamed (
+    "{\"graph\":{\"rootKey\":\"scene\",\"nodes\":{"
+    "\"scene\":{\"key\":\"scene\",\"tag\":\"Scene\",\"children\":[\"p\",\"q\",\"r\",\"s\",\"t\"]},"
+    "\"p\":{\"key\":\"p\",\"tag\":\"Mesh\",\"clock\":{\"b\":2,\"a\":1.5,\"z\\u00e9\":3}},"
+    "\"q\":{\"key\":\"q\",\"tag\":\"Mesh\",\"clock\":{\"one\":7}},"
+    "\"r\":{\"key\":\"r\",\"tag\":\"Mesh\",\"clock\":{\"a\":1,\"x\":\"odd\"}},"
+    "\"s\":{\"key\":\"s\",\"tag\":\"Mesh\",\"clock\":null},"
+    "\"t\":{\"key\":\"t\",\"tag\":\"Mesh\"}}}}", &error);
+  g_autofree char *g = NULL;
+
+  g_assert_no_error (error);
+  g = graph_of (e);
+  g_assert_nonnull (strstr (g, "\"clock\":{\"a\":1.5,\"b\":2,\"z\u00e9\":3}"));
+  g_assert_nonnull (strstr (g, "\"clock\":{\"one\":7}"));
+  g_assert_nonnull (strstr (g, "\"clock\":{\"a\":1,\"x\":\"odd\"}"));
+  g_assert_nonnull (strstr (g, "\"clock\":null"));
+  g_assert_nonnull (strstr (g, "\"clock\":{}"));
+  vrtc_engine_free (e);
+}
+
+static char *
+write_temp (const char *text,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("vrtc-snapshot-XXXXXX.json", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, text, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static VrtcEngine *
+load_mapped (const char *path,
+             GError    **error)
+{
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  VrtcEngine *e = vrtc_engine_new ("me");
+
+  if (file == NULL || !vrtc_snapshot_init_engine_mapped (e, file, NULL, 0, error))
+    g_clear_pointer (&e, vrtc_engine_free);
+  return e;
+}
+
+/* A mapped file loads like its text, and a bad one leaves the engine as it was. */
+static void
+test_mapped_file (void)
+{
+  VrtcEngine *server = busy_replica ();
+  g_autoptr(GString) snap = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL, *bad = NULL, *empty = NULL;
+  g_autofree char *expected = graph_of (server);
+  g_autofree char *got = NULL, *before = NULL, *after = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+  VrtcEngine *e;
+
+  vrtc_engine_write_snapshot (server, snap);
+  path = write_temp (snap->str, snap->len);
+  e = load_mapped (path, &error);
+  g_assert_no_error (error);
+  got = graph_of (e);
+  g_assert_cmpstr (got, ==, expected);
+
+  before = graph_of (e);
+  bad = write_temp ("{\"graph\":{\"nodes\":{\"a\":{\"x\":1}}}", 31);
+  file = g_mapped_file_new (bad, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (vrtc_snapshot_init_engine_mapped (e, file, NULL, 0, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_JSON);
+  g_assert_nonnull (strstr (error->message, "1:32: unexpected end of text"));
+  g_clear_error (&error);
+  g_clear_pointer (&file, g_mapped_file_unref);
+  empty = write_temp ("", 0);
+  file = g_mapped_file_new (empty, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (vrtc_snapshot_init_engine_mapped (e, file, NULL, 0, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+  after = graph_of (e);
+  g_assert_cmpstr (after, ==, before);
+
+  g_unlink (path);
+  g_unlink (bad);
+  g_unlink (empty);
+  vrtc_engine_free (e);
+  vrtc_engine_free (server);
+}
+
+/* Resident size (kB) of the mapping that starts at addr, from /proc/self/smaps. */
+static gssize
+mapping_rss_kb (const void *addr)
+{
+  g_autofree char *smaps = NULL;
+  g_autofree char *start = g_strdup_printf ("%" G_GINT64_MODIFIER "x-", (gint64) (guintptr) addr);
+  const char *at, *rss;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return -1;
+  for (at = smaps; at != NULL; at = strchr (at, '\n') ? strchr (at, '\n') + 1 : NULL)
+    if (g_str_has_prefix (at, start))
+      break;
+  if (at == NULL || (rss = strstr (at, "\nRss:")) == NULL)
+    return -1;
+  return (gssize) g_ascii_strtoll (rss + 5, NULL, 10);
+}
+
+/* Loading a mapped file gives back the pages the reader has passed: a 10 MB snapshot leaves
+ * at most a window of it resident. */
+static void
+test_mapped_release (void)
+{
+  VrtcEngine *big = vrtc_engine_new ("builder");
+  g_autoptr(GString) snap = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+  g_autofree char *path = NULL, *a = NULL, *b = NULL;
+  VrtcEngine *e = vrtc_engine_new ("me");
+  VrtcOperation op = { 0 };
+  gssize rss_kb;
+
+  if (!g_file_test ("/proc/self/smaps", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /proc/self/smaps to see what is resident");
+      vrtc_engine_free (big);
+      vrtc_engine_free (e);
+      return;
+    }
+  op.otype = (char *) "node.insert";
+  op.path = (char *) "";
+  op.parent_key = (char *) "scene";
+  op.tag = (char *) "Mesh";
+  vrtc_op_resolve (&op);
+  for (guint i = 0; i < 30000; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("node-%u", i);
+      g_autofree char *label = g_strdup_printf ("Object number %u with a longer label", i);
+      VrtcMember *m = g_new0 (VrtcMember, 3);
+      double pos[3] = { i, i * 0.5, -1.0 * i };
+
+      m[0].key = g_strdup ("position");
+      vrtc_value_set_vec (&m[0].value, pos, 3);
+      m[1].key = g_strdup ("label");
+      vrtc_value_set_string (&m[1].value, label);
+      m[2].key = g_strdup ("opacity");
+      vrtc_value_set_number (&m[2].value, (i % 10) / 10.0);
+      vrtc_value_take_object (&op.value, m, 3);
+      op.key = key;
+      vrtc_engine_edit (big, &op);
+      vrtc_msg_unref (vrtc_engine_commit (big, 1000 + i));
+      vrtc_value_clear (&op.value);
+    }
+  vrtc_engine_write_snapshot (big, snap);
+  g_assert_cmpuint (snap->len, >, 8u << 20);
+  path = write_temp (snap->str, snap->len);
+
+  file = g_mapped_file_new (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (vrtc_snapshot_init_engine_mapped (e, file, NULL, 0, &error));
+  g_assert_no_error (error);
+  rss_kb = mapping_rss_kb (g_mapped_file_get_contents (file));
+  g_assert_cmpint (rss_kb, >=, 0);
+  /* the release step and what is kept behind the reader, and the stamps' tail */
+  g_assert_cmpint (rss_kb, <, 3 * 1024);
+  a = graph_of (big);
+  b = graph_of (e);
+  g_assert_cmpstr (a, ==, b);
+
+  g_unlink (path);
+  vrtc_engine_free (big);
+  vrtc_engine_free (e);
+}
+
 /* What the value path refuses, streaming refuses with a message naming the place, and the
  * engine keeps what it had. */
 static void
@@ -210,6 +456,10 @@ main (int    argc,
   g_test_add_func ("/snapshot-load/same-as-value", test_same_as_value);
   g_test_add_func ("/snapshot-load/shapes", test_shapes);
   g_test_add_func ("/snapshot-load/errors", test_errors);
+  g_test_add_func ("/snapshot-load/after-load", test_after_load);
+  g_test_add_func ("/snapshot-load/node-clocks", test_node_clocks);
+  g_test_add_func ("/snapshot-load/mapped-file", test_mapped_file);
+  g_test_add_func ("/snapshot-load/mapped-release", test_mapped_release);
 
   return g_test_run ();
 }

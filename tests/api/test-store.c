@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <vrtc.h>
 
 /* Helpers */
@@ -773,6 +775,63 @@ test_init_from_server (void)
   g_assert_null (vrtc_store_get_node (expected, "cube-1"));
 }
 
+/* A snapshot file (vrtc_snapshot_new_from_file) loads like its text; a bad one names the file
+ * and the place, and the store keeps what it had. */
+static void
+test_snapshot_file (void)
+{
+  g_autoptr(VrtcStore) server = new_store ("relay");
+  g_autoptr(VrtcStore) client = new_store ("alice");
+  g_autoptr(VrtcSnapshot) from_server = NULL;
+  g_autoptr(VrtcSnapshot) from_file = NULL;
+  g_autoptr(VrtcSnapshot) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VrtcMessage) m1 = NULL;
+  g_autofree char *text = NULL, *dir = NULL, *path = NULL, *bad_path = NULL;
+  g_autofree char *before = NULL, *after = NULL, *expected = NULL, *got = NULL;
+
+  insert (server, "cube-1", "scene");
+  m1 = commit (server);
+  from_server = vrtc_store_get_snapshot (server);
+  text = vrtc_snapshot_to_json (from_server);
+  dir = g_dir_make_tmp ("vrtc-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "scene.json", NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+
+  from_file = vrtc_snapshot_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vrtc_store_init_from_server (client, from_file, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (vrtc_store_get_node (client, "cube-1"));
+  expected = vrtc_store_to_json (server);
+  got = vrtc_store_to_json (client);
+  g_assert_cmpstr (got, ==, expected);
+  /* what a snapshot tells of itself, read from the file */
+  g_assert_cmpint (vrtc_snapshot_get_lamport_time (from_file), ==,
+                   vrtc_snapshot_get_lamport_time (from_server));
+
+  /* cut short: the store keeps cube-1, the error names the file and the place */
+  bad_path = g_build_filename (dir, "cut.json", NULL);
+  g_assert_true (g_file_set_contents (bad_path, text, strlen (text) / 2, &error));
+  bad = vrtc_snapshot_new_from_file (bad_path, &error);
+  g_assert_no_error (error);
+  before = vrtc_store_to_json (client);
+  g_assert_false (vrtc_store_init_from_server (client, bad, NULL, 0, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_JSON);
+  g_assert_true (g_str_has_prefix (error->message, "cut.json:1:"));
+  g_clear_error (&error);
+  after = vrtc_store_to_json (client);
+  g_assert_cmpstr (after, ==, before);
+
+  g_assert_null (vrtc_snapshot_new_from_file ("/nonexistent/scene.json", &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+
+  g_unlink (path);
+  g_unlink (bad_path);
+  g_rmdir (dir);
+}
+
 static void
 test_state_at (void)
 {
@@ -1543,6 +1602,7 @@ main (int   argc,
   g_test_add_func ("/store/compact-then-undo", test_compact_then_undo);
   g_test_add_func ("/store/ack-unacked", test_ack_unacked);
   g_test_add_func ("/store/init-from-server", test_init_from_server);
+  g_test_add_func ("/store/snapshot-file", test_snapshot_file);
   g_test_add_func ("/store/state-at", test_state_at);
   g_test_add_func ("/store/history-position", test_history_position);
   g_test_add_func ("/store/bad-message", test_bad_message);
