@@ -50,6 +50,23 @@ load_streamed (const char *text,
   return e;
 }
 
+static void
+receive_lines (VrtcEngine         *e,
+               const char *const  *lines,
+               guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VrtcMessage *msg = vrtc_codec_parse_message (lines[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (vrtc_engine_receive (e, msg, NULL, &error));
+      g_assert_no_error (error);
+      vrtc_msg_unref (msg);
+    }
+}
+
 /* A replica with a bit of everything: nested nodes, a removed one, a move, sets and deltas
  * after the inserts, a key with ops but no insert (an orphan), an undone message. */
 static VrtcEngine *
@@ -74,16 +91,7 @@ busy_replica (void)
   };
   VrtcEngine *e = vrtc_engine_new ("server");
 
-  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      VrtcMessage *msg = vrtc_codec_parse_message (lines[i], -1, &error);
-
-      g_assert_no_error (error);
-      g_assert_true (vrtc_engine_receive (e, msg, NULL, &error));
-      g_assert_no_error (error);
-      vrtc_msg_unref (msg);
-    }
+  receive_lines (e, lines, G_N_ELEMENTS (lines));
   return e;
 }
 
@@ -157,23 +165,6 @@ test_shapes (void)
                     "\"props\":{\"x\":[[5,\"a\",0],[5,\"a\",0]]},\"remove\":null},"
                     "\"gone\":{\"exists\":false,\"insert\":null,\"props\":{\"z\":[[4,\"b\",0],[4,\"b\",0]]}}},"
                     "\"vectorClock\":{\"a\":1,\"b\":1}}");
-}
-
-static void
-receive_lines (VrtcEngine         *e,
-               const char *const  *lines,
-               guint               n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      VrtcMessage *msg = vrtc_codec_parse_message (lines[i], -1, &error);
-
-      g_assert_no_error (error);
-      g_assert_true (vrtc_engine_receive (e, msg, NULL, &error));
-      g_assert_no_error (error);
-      vrtc_msg_unref (msg);
-    }
 }
 
 /* A loaded replica keeps its registers in one block per node and most stamps implicit: ops
