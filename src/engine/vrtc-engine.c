@@ -3488,8 +3488,12 @@ string_or_null (const VrtcValue *v)
 static gboolean
 is_node_field (const char *name)
 {
+  /* called for every member of every loaded node: most names start with no reserved
+   * path's first letter */
+  if (strchr ("kntclud", name[0]) == NULL || name[0] == '\0')
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (reserved_paths); i++)
-    if (strcmp (name, reserved_paths[i]) == 0)
+    if (name[0] == reserved_paths[i][0] && strcmp (name, reserved_paths[i]) == 0)
       return TRUE;
   return FALSE;
 }
