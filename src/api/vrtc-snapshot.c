@@ -136,7 +136,9 @@ vrtc_snapshot_load (VrtcSnapshot *snapshot,
                                           n_journal, error);
       ok = vrtc_snapshot_init_engine_mapped (engine, snapshot->mapped, journal, n_journal, error);
       if (!ok)
-        g_prefix_error (error, "%s:", snapshot->name);
+        /* "FILE:LINE:COLUMN: what", or "FILE: snapshot.graph.nodes: what" */
+        g_prefix_error (error, error && *error && g_ascii_isdigit ((*error)->message[0]) ? "%s:" : "%s: ",
+                        snapshot->name);
       return ok;
     }
   return vrtc_engine_init_from_server (engine, snapshot ? vrtc_snapshot_get_value (snapshot) : NULL,

@@ -9,6 +9,7 @@
 #include "inspector-sample.h"
 #include "inspector-session.h"
 #include "vrtc-codec.h"
+#include "vrtc-json-reader.h"
 #include "vrtc-protocol.h"
 #include "vrtc-snapshot-private.h"
 
@@ -35,7 +36,7 @@ struct _InspectorSession
   /* a file */
   GFile                *file;
   GPtrArray            *pending;        /* VrtcMessage still to apply */
-  VrtcSnapshot         *pending_snapshot;
+  gboolean              from_snapshot;  /* the store started from the file's snapshot */
   guint                 n_applied;
   guint                 n_refused;
   char                 *first_refusal;
@@ -325,6 +326,11 @@ finish_loading (InspectorSession *self)
                                         self->n_applied),
                               self->n_applied, name, self->unread);
     }
+  else if (self->n_refused == 0 && self->n_applied == 0 && self->from_snapshot)
+    {
+      /* Translators: %s is a file name */
+      text = g_strdup_printf (_("Opened the snapshot “%s”"), name);
+    }
   else if (self->n_refused == 0)
     {
       /* Translators: the first %s is a file name */
@@ -353,19 +359,6 @@ apply_pending (gpointer user_data)
   InspectorSession *self = user_data;
   gint64 deadline = g_get_monotonic_time () + APPLY_BUDGET_USEC;
   guint done = self->n_applied + self->n_refused;
-
-  if (self->pending_snapshot != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(VrtcSnapshot) snapshot = g_steal_pointer (&self->pending_snapshot);
-
-      if (!vrtc_store_init_from_server (self->store, snapshot, NULL, 0, &error))
-        {
-          self->n_refused++;
-          if (self->first_refusal == NULL)
-            self->first_refusal = g_strdup (error->message);
-        }
-    }
 
   while (done < self->pending->len && g_get_monotonic_time () < deadline)
     {
@@ -411,6 +404,8 @@ typedef struct {
   GBytes       *bytes;
   GPtrArray    *messages;
   VrtcSnapshot *snapshot;
+  gboolean      bare;         /* snapshot is the whole file, not a state frame's */
+  VrtcStore    *store;        /* the snapshot loaded, in the worker thread */
   gsize         rest;         /* where the part left to parse starts; 0: none */
 } LoadData;
 
@@ -421,6 +416,7 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->bytes, g_bytes_unref);
   g_clear_pointer (&data->messages, g_ptr_array_unref);
   g_clear_pointer (&data->snapshot, vrtc_snapshot_unref);
+  g_clear_object (&data->store);
   g_free (data);
 }
 
@@ -510,7 +506,81 @@ parse_state_frame (LoadData   *data,
   return ok;
 }
 
-/* Runs in a worker thread: parsing does not touch the store or any GTK object. */
+/*
+ * A bare snapshot ({graph, stamps, vectorClock, ...}, as vrtc_snapshot_to_json, a relay's room
+ * or the Python module writes one) is the whole file: its top-level object has a graph and
+ * nothing a message or a frame has. It is checked as JSON here (one pass that builds
+ * nothing) and then loaded as a stream, like a state frame's. FALSE when the file is not one
+ * (the journal parser reads it, and its errors are the ones to show); TRUE with error set
+ * when it is one but its JSON is broken.
+ */
+static gboolean
+parse_bare_snapshot (LoadData   *data,
+                     const char *name,
+                     GError    **error)
+{
+  static const char *const not_snapshot[] = {
+    "ops", "mtype", "msg", "etype", "id", "sessionId", "client", "otype",
+  };
+  g_auto(VrtcJsonReader) r = { 0 };
+  g_autoptr(GError) inner = NULL;
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data->bytes, &len);
+  const char *key;
+  gsize key_len;
+  gboolean graph = FALSE;
+
+  vrtc_json_reader_init (&r, text ? text : "", len);
+  if (vrtc_json_reader_peek (&r) != VRTC_JSON_OBJECT || !vrtc_json_reader_begin_object (&r, NULL))
+    return FALSE;
+  while (vrtc_json_reader_next_member (&r, &key, &key_len, &inner))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (not_snapshot); i++)
+        if (strcmp (key, not_snapshot[i]) == 0)
+          return FALSE;
+      graph = graph || strcmp (key, "graph") == 0;
+      if (!vrtc_json_reader_skip (&r, &inner))
+        break;
+    }
+  if (inner == NULL && graph)
+    vrtc_json_reader_end (&r, &inner);
+  if (!graph)
+    return FALSE;
+  if (inner != NULL)
+    {
+      g_set_error (error, inner->domain, inner->code, "%s:%s", name, inner->message);   /* LINE:COLUMN: */
+      return TRUE;
+    }
+  data->snapshot = vrtc_snapshot_new_take_text (g_bytes_ref (data->bytes));
+  data->bare = TRUE;
+  data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);
+  return TRUE;
+}
+
+/* The file's snapshot, loaded into the session's store in the worker thread (nothing else
+ * knows the store yet), so that a 100,000-node scene does not hold up the window. */
+static gboolean
+load_snapshot_in_thread (LoadData   *data,
+                         const char *name,
+                         GError    **error)
+{
+  g_autoptr(VrtcSnapshot) snapshot = g_steal_pointer (&data->snapshot);
+  g_autoptr(GError) inner = NULL;
+
+  data->store = new_store ();
+  if (vrtc_store_init_from_server (data->store, snapshot, NULL, 0, &inner))
+    return TRUE;
+  g_clear_object (&data->store);
+  if (data->bare)
+    g_set_error (error, inner->domain, inner->code,
+                 g_ascii_isdigit (inner->message[0]) ? "%s:%s" : "%s: %s", name, inner->message);
+  else
+    /* Translators: "FILE: the snapshot: what is wrong" */
+    g_set_error (error, inner->domain, inner->code, _("%s: the snapshot: %s"), name, inner->message);
+  return FALSE;
+}
+
+/* Runs in a worker thread: parsing touches no GTK object, and no store anyone else knows. */
 static void
 parse_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -524,9 +594,14 @@ parse_in_thread (GTask        *task,
   gsize len = 0;
   const char *text = g_bytes_get_data (data->bytes, &len);
 
-  if (parse_state_frame (data, name))
+  if (parse_state_frame (data, name) || parse_bare_snapshot (data, name, &error))
     {
-      g_task_return_boolean (task, TRUE);
+      if (error == NULL)
+        load_snapshot_in_thread (data, name, &error);
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -554,7 +629,7 @@ parse_in_thread (GTask        *task,
     {
       data->snapshot = vrtc_snapshot_new_take_value (&snapshot, &error);
       vrtc_value_clear (&snapshot);
-      if (data->snapshot == NULL)
+      if (data->snapshot == NULL || !load_snapshot_in_thread (data, name, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -678,12 +753,12 @@ parsed_cb (GObject      *object,
 
   name = g_file_get_basename (data->file);
   self = g_object_new (INSPECTOR_TYPE_SESSION, "kind", INSPECTOR_SESSION_FILE, NULL);
-  self->store = new_store ();
+  self->from_snapshot = data->store != NULL;
+  self->store = data->store != NULL ? g_steal_pointer (&data->store) : new_store ();
   self->file = g_object_ref (data->file);
   self->title = g_strdup (name);
   self->subtitle = g_file_get_parse_name (data->file);
   self->pending = g_steal_pointer (&data->messages);
-  self->pending_snapshot = g_steal_pointer (&data->snapshot);
   self->loading = TRUE;
   self->apply_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_pending, self, NULL);
   if (data->rest != 0)
@@ -764,7 +839,6 @@ inspector_session_dispose (GObject *object)
     }
 
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_clear_pointer (&self->pending_snapshot, vrtc_snapshot_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->file);
 

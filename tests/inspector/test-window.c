@@ -435,7 +435,6 @@ test_open_big_file_and_save (void)
   g_rmdir (dir);
 }
 
-/* A file that is not a journal: the window says why and keeps what it showed. */
 static void
 on_toast_text (InspectorSession  *session,
                const char        *text,
@@ -507,6 +506,79 @@ test_open_state_frame (void)
   g_rmdir (dir);
 }
 
+/* A bare snapshot file (what vrtc_snapshot_to_json writes) opens as the state it holds; a
+ * broken one, or one whose graph is not what a snapshot has, is refused naming the file and
+ * the place, and the window keeps what it showed. */
+static void
+test_open_snapshot_file (void)
+{
+  InspectorWindow *window = new_local_window ();
+  InspectorSession *before = inspector_window_get_session (window);
+  InspectorSession *session;
+  g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "scene.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *x = NULL, *toast = NULL, *shown = NULL;
+  const char *snapshot =
+    "{\"graph\":{\"nodes\":{"
+    "\"box\":{\"children\":[],\"clock\":{\"a\":1},\"createdAt\":1000,\"key\":\"box\",\"lamportTime\":1,"
+    "\"name\":\"Box\",\"tag\":\"Mesh\",\"updatedAt\":1000,\"x\":5},"
+    "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0,"
+    "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"},\"journalIndex\":1,"
+    "\"lamportTime\":1,\"orphans\":{},\"stamps\":{\"box\":{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"]}},"
+    "\"vectorClock\":{\"a\":1}}\n";
+  static const struct {
+    const char *name;
+    const char *text;
+    const char *expected;   /* in the dialog's body */
+  } bad[] = {
+    { "cut.json", "{\"graph\":{\"nodes\":{\"box\":{\"x\":5},", "cut.json:1:" },
+    { "wrong.json", "{\"graph\":{\"nodes\":[]},\"lamportTime\":1}", "wrong.json: snapshot.graph.nodes: expected an object" },
+  };
+
+  g_assert_true (g_file_set_contents (path, snapshot, -1, &error));
+  g_assert_no_error (error);
+  inspector_window_open_file (window, file);
+  WAIT_UNTIL (inspector_window_get_session (window) != before);
+  session = inspector_window_get_session (window);
+  g_signal_connect (session, "toast", G_CALLBACK (on_toast_text), &toast);
+  WAIT_UNTIL (!inspector_session_get_loading (session));
+  drain ();
+  x = property_json (window_store (window), "box", "x");
+  g_assert_cmpstr (x, ==, "5");
+  g_assert_cmpuint (vrtc_store_get_journal_length (window_store (window)), ==, 0);
+  g_assert_cmpstr (toast, ==, "Opened the snapshot “scene.json”");
+  g_signal_handlers_disconnect_by_data (session, &toast);
+
+  shown = vrtc_store_to_json (window_store (window));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *bad_path = g_build_filename (dir, bad[i].name, NULL);
+      g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+      g_autofree char *after = NULL;
+      const char *body;
+      GtkWindow *dialog;
+
+      g_assert_true (g_file_set_contents (bad_path, bad[i].text, -1, &error));
+      inspector_window_open_file (window, bad_file);
+      WAIT_UNTIL (find_message_dialog () != NULL);
+      dialog = find_message_dialog ();
+      body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+      if (strstr (body, bad[i].expected) == NULL)
+        g_error ("%s: \"%s\" does not say %s", bad[i].name, body, bad[i].expected);
+      g_assert_true (inspector_window_get_session (window) == session);
+      after = vrtc_store_to_json (window_store (window));
+      g_assert_cmpstr (after, ==, shown);
+      gtk_window_destroy (dialog);
+      drain ();
+      g_remove (bad_path);
+    }
+
+  close_window (window);
+  g_remove (path);
+  g_rmdir (dir);
+}
 
 /* A big file is shown while its later lines are parsed; an error there, too late to refuse
  * the file, is told as the whole file would tell it: the first part stays, and the toast
@@ -866,6 +938,7 @@ main (int   argc,
   g_test_add_func ("/inspector/window/drop-file", test_drop_file);
   g_test_add_func ("/inspector/window/window-state", test_window_state);
   g_test_add_func ("/inspector/window/open-state-frame", test_open_state_frame);
+  g_test_add_func ("/inspector/window/open-snapshot-file", test_open_snapshot_file);
   g_test_add_func ("/inspector/window/host-and-join", test_host_and_join);
   g_test_add_func ("/inspector/window/unreachable-server", test_unreachable_server);
   g_test_add_func ("/inspector/window/reconnect", test_reconnect);
