@@ -508,53 +508,42 @@ parse_state_frame (LoadData   *data,
 
 /*
  * A bare snapshot ({graph, stamps, vectorClock, ...}, as vrtc_snapshot_to_json, a relay's room
- * or the Python module writes one) is the whole file: its top-level object has a graph and
- * nothing a message or a frame has. It is checked as JSON here (one pass that builds
- * nothing) and then loaded as a stream, like a state frame's. FALSE when the file is not one
- * (the journal parser reads it, and its errors are the ones to show); TRUE with error set
- * when it is one but its JSON is broken.
+ * or the Python module writes one) is the whole file: its top-level object has a graph, and
+ * before it nothing a message or a frame has. Only the members before the graph are read
+ * here: loading reads the rest as a stream and reports what is wrong in it. FALSE when the
+ * file is not one (the journal parser reads it, and its errors are the ones to show).
  */
 static gboolean
-parse_bare_snapshot (LoadData   *data,
-                     const char *name,
-                     GError    **error)
+parse_bare_snapshot (LoadData *data)
 {
   static const char *const not_snapshot[] = {
     "ops", "mtype", "msg", "etype", "id", "sessionId", "client", "otype",
   };
   g_auto(VrtcJsonReader) r = { 0 };
-  g_autoptr(GError) inner = NULL;
   gsize len = 0;
   const char *text = g_bytes_get_data (data->bytes, &len);
   const char *key;
   gsize key_len;
-  gboolean graph = FALSE;
 
   vrtc_json_reader_init (&r, text ? text : "", len);
   if (vrtc_json_reader_peek (&r) != VRTC_JSON_OBJECT || !vrtc_json_reader_begin_object (&r, NULL))
     return FALSE;
-  while (vrtc_json_reader_next_member (&r, &key, &key_len, &inner))
+  while (vrtc_json_reader_next_member (&r, &key, &key_len, NULL))
     {
+      if (strcmp (key, "graph") == 0)
+        {
+          data->snapshot = vrtc_snapshot_new_take_text (g_bytes_ref (data->bytes));
+          data->bare = TRUE;
+          data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);
+          return TRUE;
+        }
       for (guint i = 0; i < G_N_ELEMENTS (not_snapshot); i++)
         if (strcmp (key, not_snapshot[i]) == 0)
           return FALSE;
-      graph = graph || strcmp (key, "graph") == 0;
-      if (!vrtc_json_reader_skip (&r, &inner))
-        break;
+      if (!vrtc_json_reader_skip (&r, NULL))
+        return FALSE;
     }
-  if (inner == NULL && graph)
-    vrtc_json_reader_end (&r, &inner);
-  if (!graph)
-    return FALSE;
-  if (inner != NULL)
-    {
-      g_set_error (error, inner->domain, inner->code, "%s:%s", name, inner->message);   /* LINE:COLUMN: */
-      return TRUE;
-    }
-  data->snapshot = vrtc_snapshot_new_take_text (g_bytes_ref (data->bytes));
-  data->bare = TRUE;
-  data->messages = g_ptr_array_new_with_free_func (message_ptr_unref);
-  return TRUE;
+  return FALSE;
 }
 
 /* The file's snapshot, loaded into the session's store in the worker thread (nothing else
@@ -594,11 +583,9 @@ parse_in_thread (GTask        *task,
   gsize len = 0;
   const char *text = g_bytes_get_data (data->bytes, &len);
 
-  if (parse_state_frame (data, name) || parse_bare_snapshot (data, name, &error))
+  if (parse_state_frame (data, name) || parse_bare_snapshot (data))
     {
-      if (error == NULL)
-        load_snapshot_in_thread (data, name, &error);
-      if (error != NULL)
+      if (!load_snapshot_in_thread (data, name, &error))
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_boolean (task, TRUE);
