@@ -74,6 +74,7 @@ struct _VrtcEntry {
   guint        undone : 1;
   guint        pending : 1;
   guint        has_meta_ops : 1;
+  guint        in_block : 1;    /* lives in its message's block (MessageBlock), not alone */
   guint        n_rejected;
   guint        n_unsupported;
   double       deleted_at;
@@ -178,9 +179,14 @@ struct _VrtcEngine {
   VrtcEntry          *pending;
 
   /* The vector clock: counts by interned session, and a sorted copy made on demand; with
-   * thousands of sessions, inserting each into a sorted array as it appears is quadratic. */
-  GHashTable         *clock_counts;
+   * thousands of sessions, inserting each into a sorted array as it appears is quadratic.
+   * The counts are guint64s of their own, so that a commit bumps its session's in place
+   * (own_count) and patches the sorted copy at own_clock_index, with no hash look-up. */
+  GHashTable         *clock_counts;   /* interned session -> guint64 * */
   gboolean            clock_stale;    /* a session was added since `clock` was sorted */
+  guint64            *own_count;      /* this session's count in clock_counts; NULL: none yet */
+  guint               own_clock_index; /* this session's entry in `clock` (when not stale) */
+  gsize               clock_names;    /* bytes of the session names in clock_counts, NULs too */
   gint64              base_lamport;   /* what the loaded snapshot said (for new_at) */
   VrtcClock           base_clock;
   char               *snapshot_json;  /* last compaction */
@@ -1247,9 +1253,13 @@ engine_clock (VrtcEngine *engine)
       while (g_hash_table_iter_next (&iter, &session, &count))
         {
           engine->clock.entries[i].session = g_strdup (session);
-          engine->clock.entries[i++].count = (guint64) GPOINTER_TO_SIZE (count);
+          engine->clock.entries[i++].count = *(guint64 *) count;
         }
       qsort (engine->clock.entries, engine->clock.len, sizeof (VrtcClockEntry), clock_entry_compare);
+      engine->own_clock_index = G_MAXUINT;
+      for (i = 0; engine->own_count != NULL && i < engine->clock.len; i++)
+        if (strcmp (engine->clock.entries[i].session, engine->session) == 0)
+          engine->own_clock_index = i;
       engine->clock_stale = FALSE;
     }
   return &engine->clock;
@@ -1259,7 +1269,9 @@ static guint64
 clock_get (VrtcEngine *engine,
            const char *session)
 {
-  return (guint64) GPOINTER_TO_SIZE (g_hash_table_lookup (engine->clock_counts, session));
+  guint64 *count = g_hash_table_lookup (engine->clock_counts, session);
+
+  return count != NULL ? *count : 0;
 }
 
 /* Raises a session's entry to count (never lowers it). */
@@ -1268,23 +1280,41 @@ clock_raise (VrtcEngine *engine,
              const char *session,
              guint64     count)
 {
-  gpointer old;
+  guint64 *slot = g_hash_table_lookup (engine->clock_counts, session);
   const char *interned;
 
-  if (g_hash_table_lookup_extended (engine->clock_counts, session, NULL, &old))
+  if (slot != NULL)
     {
-      if ((guint64) GPOINTER_TO_SIZE (old) >= count)
+      if (*slot >= count)
         return;
-      interned = intern (engine, session);
-      g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+      *slot = count;
       /* same sessions: patch the sorted copy in place */
       if (!engine->clock_stale)
         vrtc_clock_set (&engine->clock, session, count);
       return;
     }
   interned = intern (engine, session);
-  g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+  slot = g_new (guint64, 1);
+  *slot = count;
+  g_hash_table_insert (engine->clock_counts, (char *) interned, slot);
+  engine->clock_names += strlen (interned) + 1;
+  if (interned == engine->session)
+    engine->own_count = slot;
   engine->clock_stale = TRUE;
+}
+
+/* A commit: this session's count goes up by one. */
+static void
+clock_bump_own (VrtcEngine *engine)
+{
+  if (G_UNLIKELY (engine->own_count == NULL))
+    {
+      clock_raise (engine, engine->session, 1);
+      return;
+    }
+  ++*engine->own_count;
+  if (!engine->clock_stale)
+    engine->clock.entries[engine->own_clock_index].count = *engine->own_count;
 }
 
 static void
@@ -1301,11 +1331,14 @@ static void
 entry_free (gpointer data)
 {
   VrtcEntry *entry = data;
+  VrtcMessage *msg = entry->msg;
 
-  vrtc_msg_unref (entry->msg);
   if (entry->metas)
     g_array_unref (entry->metas);
-  g_free (entry);
+  if (!entry->in_block)
+    g_free (entry);
+  /* last: an entry in its message's block may go with it */
+  vrtc_msg_unref (msg);
 }
 
 static gboolean
@@ -1721,16 +1754,23 @@ entry_unapply (VrtcEngine *engine,
 }
 
 static VrtcEntry *
-entry_new (VrtcEngine  *engine,
-           VrtcMessage *msg)
+entry_init (VrtcEngine  *engine,
+            VrtcEntry   *entry,
+            VrtcMessage *msg)
 {
-  VrtcEntry *entry = g_new0 (VrtcEntry, 1);
-
+  memset (entry, 0, sizeof *entry);
   entry->msg = msg;
   entry->session = strcmp (msg->session_id, engine->session_id) == 0
     ? engine->session : intern (engine, msg->session_id);
   entry->own = entry->session == engine->session;
   return entry;
+}
+
+static VrtcEntry *
+entry_new (VrtcEngine  *engine,
+           VrtcMessage *msg)
+{
+  return entry_init (engine, g_new (VrtcEntry, 1), msg);
 }
 
 static void
@@ -1776,26 +1816,203 @@ pending_reapply (VrtcEngine *engine)
   entry_apply (engine, engine->pending);
 }
 
-/* Appends a slot for one more pending op and returns it (zeroed). */
+/*
+ * An own message is made in one allocation (vrtc_msg_alloc_block): the message, its first
+ * op, the engine's entry for it, then room for the clock, the id, and the strings and the
+ * vector of the first op. A commit of one op costs one malloc instead of about ten, and
+ * what a commit touches lies together. The entry stays valid as long as the engine holds
+ * the message (entry_free drops the message last). The clock's room is set aside at the
+ * first edit; if sessions appear before the commit, the clock goes to the heap instead.
+ * Ops after the first go to a heap array, as any message's: vrtc_msg_unref frees whatever
+ * lies outside the block.
+ */
+typedef struct {
+  VrtcMessage     msg;
+  VrtcOperation   op;             /* ops[0] while the message has one op */
+  VrtcEntry       entry;
+  VrtcClockEntry *clock_room;     /* clock_cap entries */
+  guint           clock_cap;
+  char           *clock_names;    /* clock_names_room bytes for their session names */
+  gsize           clock_names_room;
+  char           *id_room;        /* "<session>:", then room for the digits of the seq */
+} MessageBlock;
+
+#define SEQ_DIGITS 20   /* G_MAXUINT64 */
+
+/* A clock bigger than this (thousands of sessions) is copied to the heap at the commit. */
+#define CLOCK_ROOM_MAX (64 * 1024)
+
+static inline gsize
+str_room (const char *s)
+{
+  return s != NULL ? strlen (s) + 1 : 0;
+}
+
+static inline char *
+room_strdup (char      **room,
+             const char *s)
+{
+  char *copy = *room;
+  gsize n;
+
+  if (s == NULL)
+    return NULL;
+  n = strlen (s) + 1;
+  memcpy (copy, s, n);
+  *room += n;
+  return copy;
+}
+
+/* The otype of a copy: the op table's own string when it names that row (nothing to copy). */
+static inline const char *
+shared_otype (const VrtcOperation *op,
+              const VrtcOpType    *type)
+{
+  if (op->otype != NULL && type->otype != NULL &&
+      (op->otype == type->otype || strcmp (op->otype, type->otype) == 0))
+    return type->otype;
+  return NULL;
+}
+
+/* Bytes the first op's copy needs in the block: its strings, and a string or vector value. */
+static gsize
+op_room (const VrtcOperation *op,
+         const VrtcOpType    *type)
+{
+  gsize n = str_room (op->key) + str_room (op->path) + str_room (op->tag) + str_room (op->name) +
+            str_room (op->parent_key) + str_room (op->target_msg_id);
+
+  if (shared_otype (op, type) == NULL)
+    n += str_room (op->otype);
+  if (op->value.kind == VRTC_VALUE_VEC)
+    n += sizeof (double) * op->value.len;
+  else if (op->value.kind == VRTC_VALUE_STRING)
+    n += op->value.len + 1;
+  return n;
+}
+
+/* Copies op into dst, its strings and value into the block at *room (op_room bytes; a
+ * vector first, while *room is aligned for doubles). */
+static void
+op_copy_to_room (VrtcOperation       *dst,
+                 const VrtcOperation *op,
+                 const VrtcOpType    *type,
+                 char               **room)
+{
+  const char *otype = shared_otype (op, type);
+
+  memset (dst, 0, sizeof *dst);
+  dst->value = op->value;
+  if (op->value.kind == VRTC_VALUE_VEC)
+    {
+      dst->value.u.vec = (double *) *room;
+      memcpy (dst->value.u.vec, op->value.u.vec, sizeof (double) * op->value.len);
+      *room += sizeof (double) * op->value.len;
+    }
+  else if (op->value.kind == VRTC_VALUE_STRING)
+    {
+      dst->value.u.str = *room;
+      memcpy (dst->value.u.str, op->value.u.str, op->value.len);
+      dst->value.u.str[op->value.len] = '\0';
+      *room += op->value.len + 1;
+    }
+  else
+    {
+      dst->value.kind = VRTC_VALUE_NONE;
+      vrtc_value_copy (&dst->value, &op->value);
+    }
+  dst->key = room_strdup (room, op->key);
+  dst->otype = otype != NULL ? (char *) otype : room_strdup (room, op->otype);
+  dst->path = room_strdup (room, op->path);
+  dst->tag = room_strdup (room, op->tag);
+  dst->name = room_strdup (room, op->name);
+  dst->parent_key = room_strdup (room, op->parent_key);
+  dst->target_msg_id = room_strdup (room, op->target_msg_id);
+  vrtc_value_copy (&dst->extras, &op->extras);
+  dst->type = type;
+}
+
+/* The first edit: the pending message and its entry, with op copied into the block
+ * (copy_of) or moved in (take). */
+static void
+pending_begin (VrtcEngine          *engine,
+               const VrtcOperation *copy_of,
+               VrtcOperation       *take)
+{
+  const VrtcOpType *type = NULL;
+  gsize session_len = strlen (engine->session_id);
+  /* the commit adds this session to the clock if it is not there yet */
+  guint clock_cap = g_hash_table_size (engine->clock_counts) + (engine->own_count == NULL);
+  gsize clock_names = engine->clock_names + (engine->own_count == NULL ? session_len + 1 : 0);
+  gsize size;
+  MessageBlock *block;
+  VrtcMessage *msg;
+  char *room;
+
+  if (clock_cap * sizeof (VrtcClockEntry) + clock_names > CLOCK_ROOM_MAX)
+    clock_cap = clock_names = 0;
+  size = sizeof (MessageBlock) + clock_cap * sizeof (VrtcClockEntry) +
+         (session_len + 1) + (session_len + 1 + SEQ_DIGITS + 1) + clock_names;
+  if (copy_of != NULL)
+    {
+      type = copy_of->type != NULL ? copy_of->type : vrtc_optable_lookup (copy_of->otype);
+      size += op_room (copy_of, type);
+    }
+
+  msg = vrtc_msg_alloc_block (size);
+  block = (MessageBlock *) msg;
+  room = (char *) (block + 1);
+  G_STATIC_ASSERT (sizeof (MessageBlock) % sizeof (double) == 0);
+
+  block->clock_room = (VrtcClockEntry *) room;
+  block->clock_cap = clock_cap;
+  room += clock_cap * sizeof (VrtcClockEntry);
+  if (copy_of != NULL)
+    op_copy_to_room (&block->op, copy_of, type, &room);   /* the vector first: aligned */
+  else
+    {
+      block->op = *take;
+      memset (take, 0, sizeof *take);
+    }
+  msg->ops = &block->op;
+  msg->n_ops = 1;
+
+  msg->session_id = room;
+  memcpy (room, engine->session_id, session_len + 1);
+  room += session_len + 1;
+  block->id_room = room;
+  memcpy (room, engine->session_id, session_len);
+  room[session_len] = ':';
+  room += session_len + 1 + SEQ_DIGITS + 1;
+  block->clock_names = room;
+  block->clock_names_room = clock_names;
+  room += clock_names;
+  g_assert (room == (char *) msg + size);
+
+  msg->lamport = engine->lamport + 1;
+  engine->pending = entry_init (engine, &block->entry, msg);
+  engine->pending->in_block = TRUE;
+  engine->pending->pending = TRUE;
+  engine->pending->position = G_MAXUINT;
+}
+
+/* Appends a slot for one more pending op (not the first) and returns it (zeroed). */
 static VrtcOperation *
 pending_slot (VrtcEngine *engine)
 {
-  VrtcMessage *msg;
+  VrtcMessage *msg = engine->pending->msg;
 
-  if (engine->pending == NULL)
-    {
-      msg = vrtc_msg_alloc ();
-      msg->session_id = g_strdup (engine->session_id);
-      msg->lamport = engine->lamport + 1;
-      engine->pending = entry_new (engine, msg);
-      engine->pending->pending = TRUE;
-      engine->pending->position = G_MAXUINT;
-    }
-  msg = engine->pending->msg;
   msg->n_ops++;
   /* grow geometrically: batches of many edits stay linear */
-  if ((msg->n_ops & (msg->n_ops - 1)) == 0 || msg->n_ops <= 2)
-    msg->ops = g_renew (VrtcOperation, msg->ops, MAX (msg->n_ops * 2, 2));
+  if (vrtc_msg_block_holds (msg, msg->ops))
+    {
+      VrtcOperation *ops = g_new (VrtcOperation, 4);
+
+      ops[0] = msg->ops[0];
+      msg->ops = ops;
+    }
+  else if ((msg->n_ops & (msg->n_ops - 1)) == 0)
+    msg->ops = g_renew (VrtcOperation, msg->ops, msg->n_ops * 2);
   memset (&msg->ops[msg->n_ops - 1], 0, sizeof (VrtcOperation));
   return &msg->ops[msg->n_ops - 1];
 }
@@ -1821,7 +2038,10 @@ vrtc_engine_edit (VrtcEngine          *engine,
   g_return_if_fail (engine->view_of == NULL);
   g_return_if_fail (op != NULL);
 
-  vrtc_op_copy (pending_slot (engine), op);
+  if (engine->pending == NULL)
+    pending_begin (engine, op, NULL);
+  else
+    vrtc_op_copy (pending_slot (engine), op);
   pending_added (engine);
 }
 
@@ -1835,9 +2055,14 @@ vrtc_engine_edit_take (VrtcEngine    *engine,
   g_return_if_fail (engine->view_of == NULL);
   g_return_if_fail (op != NULL);
 
-  slot = pending_slot (engine);
-  *slot = *op;
-  memset (op, 0, sizeof *op);
+  if (engine->pending == NULL)
+    pending_begin (engine, NULL, op);
+  else
+    {
+      slot = pending_slot (engine);
+      *slot = *op;
+      memset (op, 0, sizeof *op);
+    }
   pending_added (engine);
 }
 
@@ -1875,6 +2100,8 @@ vrtc_engine_commit (VrtcEngine *engine,
 {
   VrtcEntry *entry = engine->pending;
   VrtcMessage *msg;
+  MessageBlock *block;
+  const VrtcClock *clock;
 
   g_return_val_if_fail (engine->view_of == NULL, NULL);
 
@@ -1884,30 +2111,45 @@ vrtc_engine_commit (VrtcEngine *engine,
   /* the preview was stamped lamport + 1, which is what the commit uses */
   engine->pending = NULL;
   msg = entry->msg;
+  block = (MessageBlock *) msg;
+  g_assert (entry->in_block);
   msg->seq = engine->next_seq++;
   {
-    /* "<session>:<seq>" without printf: this runs once per commit */
-    gsize n = strlen (engine->session_id);
-    char digits[24];
+    /* "<session>:<seq>" without printf, in the room left after "<session>:" */
+    gsize n = strlen (engine->session_id) + 1;
+    char digits[SEQ_DIGITS];
     int d = sizeof digits;
 
     for (guint64 v = msg->seq; v > 0 || d == (int) sizeof digits; v /= 10)
       digits[--d] = '0' + v % 10;
-    msg->id = g_malloc (n + 1 + (sizeof digits - d) + 1);
-    memcpy (msg->id, engine->session_id, n);
-    msg->id[n] = ':';
-    memcpy (msg->id + n + 1, digits + d, sizeof digits - d);
-    msg->id[n + 1 + (sizeof digits - d)] = '\0';
+    memcpy (block->id_room + n, digits + d, sizeof digits - d);
+    block->id_room[n + (sizeof digits - d)] = '\0';
+    msg->id = block->id_room;
   }
   msg->lamport = ++engine->lamport;
   msg->timestamp = timestamp;
-  clock_raise (engine, engine->session_id, clock_get (engine, engine->session_id) + 1);
-  vrtc_clock_copy (&msg->clock, engine_clock (engine));
+  clock_bump_own (engine);
+  clock = engine_clock (engine);
+  if (clock->len <= block->clock_cap && engine->clock_names <= block->clock_names_room)
+    {
+      char *names = block->clock_names;
+
+      for (guint i = 0; i < clock->len; i++)
+        {
+          block->clock_room[i].session = room_strdup (&names, clock->entries[i].session);
+          block->clock_room[i].count = clock->entries[i].count;
+        }
+      msg->clock.entries = block->clock_room;
+      msg->clock.len = clock->len;
+    }
+  else
+    vrtc_clock_copy (&msg->clock, clock);
 
   /* refs already hold the right stamp; metas only take effect once committed */
   entry->pending = FALSE;
   journal_append (engine, entry);
-  apply_metas (engine, entry);
+  if (entry->has_meta_ops)
+    apply_metas (engine, entry);
   return vrtc_msg_ref (msg);
 }
 
@@ -3757,8 +3999,11 @@ engine_init_state (VrtcEngine *engine)
   engine->root->live = TRUE;
   engine->root->tag = "Scene";
   engine->root->name = "Root";
-  engine->clock_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  engine->clock_counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   engine->clock_stale = FALSE;
+  engine->own_count = NULL;
+  engine->own_clock_index = G_MAXUINT;
+  engine->clock_names = 0;
   engine->lamport = 0;
   engine->base_lamport = 0;
   engine->next_seq = 1;
