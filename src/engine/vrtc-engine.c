@@ -293,8 +293,9 @@ path_is_reserved (const char *path)
 {
   if (path == NULL || *path == '\0')
     return TRUE;
+  /* every edit asks: the first byte rules out most names without a call */
   for (guint i = 0; i < G_N_ELEMENTS (reserved_paths); i++)
-    if (strcmp (path, reserved_paths[i]) == 0)
+    if (path[0] == reserved_paths[i][0] && strcmp (path, reserved_paths[i]) == 0)
       return TRUE;
   return FALSE;
 }
@@ -1754,23 +1755,16 @@ entry_unapply (VrtcEngine *engine,
 }
 
 static VrtcEntry *
-entry_init (VrtcEngine  *engine,
-            VrtcEntry   *entry,
-            VrtcMessage *msg)
+entry_new (VrtcEngine  *engine,
+           VrtcMessage *msg)
 {
-  memset (entry, 0, sizeof *entry);
+  VrtcEntry *entry = g_new0 (VrtcEntry, 1);
+
   entry->msg = msg;
   entry->session = strcmp (msg->session_id, engine->session_id) == 0
     ? engine->session : intern (engine, msg->session_id);
   entry->own = entry->session == engine->session;
   return entry;
-}
-
-static VrtcEntry *
-entry_new (VrtcEngine  *engine,
-           VrtcMessage *msg)
-{
-  return entry_init (engine, g_new (VrtcEntry, 1), msg);
 }
 
 static void
@@ -1877,12 +1871,12 @@ shared_otype (const VrtcOperation *op,
 /* Bytes the first op's copy needs in the block: its strings, and a string or vector value. */
 static gsize
 op_room (const VrtcOperation *op,
-         const VrtcOpType    *type)
+         const char          *otype)
 {
   gsize n = str_room (op->key) + str_room (op->path) + str_room (op->tag) + str_room (op->name) +
             str_room (op->parent_key) + str_room (op->target_msg_id);
 
-  if (shared_otype (op, type) == NULL)
+  if (otype == NULL)
     n += str_room (op->otype);
   if (op->value.kind == VRTC_VALUE_VEC)
     n += sizeof (double) * op->value.len;
@@ -1892,15 +1886,14 @@ op_room (const VrtcOperation *op,
 }
 
 /* Copies op into dst, its strings and value into the block at *room (op_room bytes; a
- * vector first, while *room is aligned for doubles). */
+ * vector first, while *room is aligned for doubles). otype: shared_otype's answer. */
 static void
 op_copy_to_room (VrtcOperation       *dst,
                  const VrtcOperation *op,
                  const VrtcOpType    *type,
+                 const char          *otype,
                  char               **room)
 {
-  const char *otype = shared_otype (op, type);
-
   memset (dst, 0, sizeof *dst);
   dst->value = op->value;
   if (op->value.kind == VRTC_VALUE_VEC)
@@ -1916,7 +1909,7 @@ op_copy_to_room (VrtcOperation       *dst,
       dst->value.u.str[op->value.len] = '\0';
       *room += op->value.len + 1;
     }
-  else
+  else if (op->value.kind >= VRTC_VALUE_ARRAY)
     {
       dst->value.kind = VRTC_VALUE_NONE;
       vrtc_value_copy (&dst->value, &op->value);
@@ -1928,7 +1921,8 @@ op_copy_to_room (VrtcOperation       *dst,
   dst->name = room_strdup (room, op->name);
   dst->parent_key = room_strdup (room, op->parent_key);
   dst->target_msg_id = room_strdup (room, op->target_msg_id);
-  vrtc_value_copy (&dst->extras, &op->extras);
+  if (op->extras.kind != VRTC_VALUE_NONE)
+    vrtc_value_copy (&dst->extras, &op->extras);
   dst->type = type;
 }
 
@@ -1940,6 +1934,7 @@ pending_begin (VrtcEngine          *engine,
                VrtcOperation       *take)
 {
   const VrtcOpType *type = NULL;
+  const char *otype = NULL;
   gsize session_len = strlen (engine->session_id);
   /* the commit adds this session to the clock if it is not there yet */
   guint clock_cap = g_hash_table_size (engine->clock_counts) + (engine->own_count == NULL);
@@ -1956,7 +1951,8 @@ pending_begin (VrtcEngine          *engine,
   if (copy_of != NULL)
     {
       type = copy_of->type != NULL ? copy_of->type : vrtc_optable_lookup (copy_of->otype);
-      size += op_room (copy_of, type);
+      otype = shared_otype (copy_of, type);
+      size += op_room (copy_of, otype);
     }
 
   msg = vrtc_msg_alloc_block (size);
@@ -1968,7 +1964,7 @@ pending_begin (VrtcEngine          *engine,
   block->clock_cap = clock_cap;
   room += clock_cap * sizeof (VrtcClockEntry);
   if (copy_of != NULL)
-    op_copy_to_room (&block->op, copy_of, type, &room);   /* the vector first: aligned */
+    op_copy_to_room (&block->op, copy_of, type, otype, &room);   /* a vector first: aligned */
   else
     {
       block->op = *take;
@@ -1990,7 +1986,11 @@ pending_begin (VrtcEngine          *engine,
   g_assert (room == (char *) msg + size);
 
   msg->lamport = engine->lamport + 1;
-  engine->pending = entry_init (engine, &block->entry, msg);
+  memset (&block->entry, 0, sizeof block->entry);
+  block->entry.msg = msg;
+  block->entry.session = engine->session;
+  block->entry.own = TRUE;
+  engine->pending = &block->entry;
   engine->pending->in_block = TRUE;
   engine->pending->pending = TRUE;
   engine->pending->position = G_MAXUINT;
