@@ -152,6 +152,23 @@ struct _Node {
   GPtrArray  *noted_more;
 };
 
+/*
+ * Message id -> entry, by open addressing with linear probing. Entries are only ever added
+ * (compaction keeps them) and the key is the entry's own msg->id, so a slot holds just the
+ * hash and the entry. Every commit adds one: unlike a GHashTable there is no key array, and
+ * growing moves slots by their stored hash without reading the ids again.
+ */
+typedef struct {
+  guint32    hash;
+  VrtcEntry *entry;       /* NULL: empty */
+} IdSlot;
+
+typedef struct {
+  IdSlot *slots;
+  guint   mask;           /* capacity - 1; capacity is a power of two, or 0 */
+  guint   len;
+} IdIndex;
+
 /* For each register of a node, in path-address order. */
 #define NODE_FOREACH_REG(node, i, reg) \
   for (guint i = 0; i < (node)->n_props && ((reg) = (node)->props[i], TRUE); i++)
@@ -169,7 +186,7 @@ struct _VrtcEngine {
 
   GPtrArray          *entries;        /* VrtcEntry, arrival order, compacted ones too */
   guint               offset;         /* entries folded into the snapshot */
-  GHashTable         *by_id;          /* id -> VrtcEntry */
+  IdIndex             by_id;          /* id -> VrtcEntry */
   GPtrArray          *own;            /* own entries, arrival order */
   guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
   guint               undo_skip_hi;
@@ -230,6 +247,89 @@ static gboolean view_valid   (VrtcEngine *view);
 static void resolve_all      (VrtcEngine *engine);
 
 /* ---- small helpers ---- */
+
+/* Eight bytes at a time (ids are "<session>:<seq>", a dozen bytes or more), then
+ * murmur3's finaliser: ids differ in their last digits, and probing must not meet runs. */
+static inline guint32
+id_hash (const char *id)
+{
+  guint64 h = 0x9e3779b97f4a7c15, w;
+  gsize len = strlen (id);
+
+  for (; len >= 8; id += 8, len -= 8)
+    {
+      memcpy (&w, id, 8);
+      h = (h ^ w) * 0x9e3779b97f4a7c15;
+    }
+  for (w = 0; len > 0; len--)
+    w = (w << 8) | (guchar) id[len - 1];
+  h ^= w;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  h ^= h >> 33;
+  return (guint32) h;
+}
+
+static VrtcEntry *
+by_id_lookup (const IdIndex *index,
+              const char    *id)
+{
+  guint32 h;
+
+  if (index->len == 0 || id == NULL)
+    return NULL;
+  h = id_hash (id);
+  for (guint i = h & index->mask; index->slots[i].entry != NULL; i = (i + 1) & index->mask)
+    if (index->slots[i].hash == h && strcmp (index->slots[i].entry->msg->id, id) == 0)
+      return index->slots[i].entry;
+  return NULL;
+}
+
+static void
+by_id_grow (IdIndex *index)
+{
+  guint old_size = index->slots != NULL ? index->mask + 1 : 0;
+  guint size = MAX (64, 2 * old_size);
+  IdSlot *old = index->slots;
+
+  index->slots = g_new0 (IdSlot, size);
+  index->mask = size - 1;
+  for (guint j = 0; j < old_size; j++)
+    if (old[j].entry != NULL)
+      {
+        guint i = old[j].hash & index->mask;
+
+        while (index->slots[i].entry != NULL)
+          i = (i + 1) & index->mask;
+        index->slots[i] = old[j];
+      }
+  g_free (old);
+}
+
+/* Adds entry under its msg->id; an entry already there under that id is replaced. */
+static void
+by_id_insert (IdIndex   *index,
+              VrtcEntry *entry)
+{
+  const char *id = entry->msg->id;
+  guint32 h = id_hash (id);
+  guint i;
+
+  /* at most half full */
+  if (index->slots == NULL || 2 * (index->len + 1) > index->mask + 1)
+    by_id_grow (index);
+  for (i = h & index->mask; index->slots[i].entry != NULL; i = (i + 1) & index->mask)
+    if (index->slots[i].hash == h && strcmp (index->slots[i].entry->msg->id, id) == 0)
+      {
+        index->slots[i].entry = entry;
+        return;
+      }
+  index->slots[i].hash = h;
+  index->slots[i].entry = entry;
+  index->len++;
+}
 
 static const char *
 intern (VrtcEngine *engine,
@@ -1681,7 +1781,7 @@ apply_metas (VrtcEngine *engine,
           entry->n_rejected++;
           continue;
         }
-      target = g_hash_table_lookup (engine->by_id, op->target_msg_id);
+      target = by_id_lookup (&engine->by_id, op->target_msg_id);
       if (target != NULL && !target->pending)
         attach_meta (engine, target, &meta);
       else
@@ -1783,7 +1883,7 @@ journal_append (VrtcEngine *engine,
 {
   entry->position = engine->entries->len;
   g_ptr_array_add (engine->entries, entry);
-  g_hash_table_insert (engine->by_id, entry->msg->id, entry);
+  by_id_insert (&engine->by_id, entry);
   if (entry->own)
     g_ptr_array_add (engine->own, entry);
   emit_journal (engine, entry->position - engine->offset, 0, 1);
@@ -2183,7 +2283,7 @@ vrtc_engine_receive (VrtcEngine        *engine,
       return FALSE;
     }
 
-  if (g_hash_table_contains (engine->by_id, msg->id))
+  if (by_id_lookup (&engine->by_id, msg->id) != NULL)
     {
       if (result)
         *result = VRTC_RECEIVE_DUPLICATE;
@@ -2220,7 +2320,7 @@ gboolean
 vrtc_engine_ack (VrtcEngine *engine,
                  const char *msg_id)
 {
-  VrtcEntry *entry = g_hash_table_lookup (engine->by_id, msg_id);
+  VrtcEntry *entry = by_id_lookup (&engine->by_id, msg_id);
 
   g_return_val_if_fail (engine->view_of == NULL, FALSE);
 
@@ -2349,7 +2449,7 @@ vrtc_engine_undo_message (VrtcEngine *engine,
                           double      timestamp,
                           GError    **error)
 {
-  VrtcEntry *target = g_hash_table_lookup (engine->by_id, msg_id);
+  VrtcEntry *target = by_id_lookup (&engine->by_id, msg_id);
 
   g_return_val_if_fail (engine->view_of == NULL, NULL);
 
@@ -2422,10 +2522,10 @@ vrtc_engine_lookup_entry (VrtcEngine *engine,
   VrtcEntry *entry;
 
   if (engine->view_of == NULL)
-    return g_hash_table_lookup (engine->by_id, msg_id);
+    return by_id_lookup (&engine->by_id, msg_id);
   if (!view_valid (engine))
     return NULL;
-  entry = g_hash_table_lookup (engine->view_of->by_id, msg_id);
+  entry = by_id_lookup (&engine->view_of->by_id, msg_id);
   return entry != NULL && entry->position <= engine->view_at ? entry : NULL;
 }
 
@@ -3988,7 +4088,7 @@ engine_init_state (VrtcEngine *engine)
 {
   engine->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, node_free);
   engine->entries = g_ptr_array_new_with_free_func (entry_free);
-  engine->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  memset (&engine->by_id, 0, sizeof engine->by_id);
   engine->own = g_ptr_array_new ();
   engine->undo_skip_lo = engine->undo_skip_hi = 0;
   engine->redo_heap = g_array_new (FALSE, FALSE, sizeof (RedoItem));
@@ -4023,7 +4123,8 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->own, g_ptr_array_unref);
   g_clear_pointer (&engine->redo_heap, g_array_unref);
   g_clear_pointer (&engine->checkpoints, g_hash_table_unref);
-  g_clear_pointer (&engine->by_id, g_hash_table_unref);
+  g_clear_pointer (&engine->by_id.slots, g_free);
+  engine->by_id.mask = engine->by_id.len = 0;
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);
   vrtc_clock_clear (&engine->clock);
@@ -4210,7 +4311,7 @@ vrtc_engine_init_from_loaded (VrtcEngine   *engine,
       VrtcEntry *entry;
 
       vrtc_engine_receive (engine, msg, NULL, NULL);
-      entry = g_hash_table_lookup (engine->by_id, msg->id);
+      entry = by_id_lookup (&engine->by_id, msg->id);
       if (entry != NULL && entry->msg == msg)
         entry->ack = FALSE;
     }
@@ -4320,7 +4421,7 @@ vrtc_engine_new_at (VrtcEngine *engine,
       VrtcEntry *mine;
 
       vrtc_engine_receive (copy, entry->msg, NULL, NULL);
-      mine = g_hash_table_lookup (copy->by_id, entry->msg->id);
+      mine = by_id_lookup (&copy->by_id, entry->msg->id);
       mine->ack = entry->ack;
     }
   /* positions before the engine's own offset are not part of its journal */
