@@ -1421,7 +1421,7 @@ test_commit_batch (void)
   vrtc_msg_unref (m);
 }
 
-/* Every committed id is found again, across the index's growth; others are not. */
+/* Every committed id is found again, across the indexes' growth; others are not. */
 static void
 test_commit_by_id (void)
 {
@@ -1443,6 +1443,19 @@ test_commit_by_id (void)
   g_assert_null (vrtc_engine_lookup_entry (e, "id:0"));
   g_assert_null (vrtc_engine_lookup_entry (e, "id:3001"));
   g_assert_null (vrtc_engine_lookup_entry (e, "di:1"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:01"));   /* ids match exactly, not by seq */
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:1x"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:18446744073709551617"));   /* 2^64 + 1 */
+  g_assert_null (vrtc_engine_lookup_entry (e, "id"));
+  /* own messages from elsewhere (a server's journal) are found too, and new commits after them */
+  receive (e, msg1 ("id", 5000, 9000, op_make ("n", "number.add", "x", "1")));
+  g_assert_nonnull (vrtc_engine_lookup_entry (e, "id:5000"));
+  g_ptr_array_add (msgs, commit1 (e, op_make ("n", "number.add", "x", "1")));
+  g_assert_cmpstr (((VrtcMessage *) g_ptr_array_index (msgs, msgs->len - 1))->id, ==, "id:5001");
+  g_assert_true (vrtc_entry_get_message (vrtc_engine_lookup_entry (e, "id:5001")) ==
+                 g_ptr_array_index (msgs, msgs->len - 1));
+  g_assert_nonnull (vrtc_engine_lookup_entry (e, "id:1"));
   g_assert_true (vrtc_engine_receive (e, g_ptr_array_index (msgs, 1234), &result, &error));
   g_assert_cmpint (result, ==, VRTC_RECEIVE_DUPLICATE);
   g_assert_true (vrtc_engine_ack (e, "id:2999"));
