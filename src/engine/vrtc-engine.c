@@ -74,6 +74,7 @@ struct _VrtcEntry {
   guint        undone : 1;
   guint        pending : 1;
   guint        has_meta_ops : 1;
+  guint        in_block : 1;    /* lives in its message's block (MessageBlock), not alone */
   guint        n_rejected;
   guint        n_unsupported;
   double       deleted_at;
@@ -222,6 +223,40 @@ struct _Node {
   GPtrArray  *noted_more;
 };
 
+/*
+ * Message id -> entry, by open addressing with linear probing. Entries are only ever added
+ * (compaction keeps them) and the key is the entry's own msg->id, so a slot holds just the
+ * hash and the entry. Every commit adds one: unlike a GHashTable there is no key array, and
+ * growing moves slots by their stored hash without reading the ids again.
+ */
+typedef struct {
+  guint32    hash;
+  VrtcEntry *entry;       /* NULL: empty */
+} IdSlot;
+
+typedef struct {
+  IdSlot *slots;
+  guint   mask;           /* capacity - 1; capacity is a power of two, or 0 */
+  guint   len;
+} IdIndex;
+
+/*
+ * The entries this engine committed, by seq. Commits take increasing seqs, so this is an
+ * append at the end, where the next one goes too: a hash table's insert lands on a random
+ * cache line, a miss that cost a quarter of a commit. Lookups parse "<session>:<seq>" and
+ * search it; received entries (own ones from elsewhere too) are in the IdIndex.
+ */
+typedef struct {
+  guint64    seq;
+  VrtcEntry *entry;
+} SeqSlot;
+
+typedef struct {
+  SeqSlot *slots;
+  guint    len;
+  guint    size;
+} SeqIndex;
+
 /* For each register of a node, in path-address order. */
 #define NODE_FOREACH_REG(node, i, reg) \
   for (guint i = 0; i < (node)->n_props && ((reg) = (node)->props[i], TRUE); i++)
@@ -239,7 +274,8 @@ struct _VrtcEngine {
 
   GPtrArray          *entries;        /* VrtcEntry, arrival order, compacted ones too */
   guint               offset;         /* entries folded into the snapshot */
-  GHashTable         *by_id;          /* id -> VrtcEntry */
+  IdIndex             by_id;          /* id -> VrtcEntry, received ones (entry_by_id) */
+  SeqIndex            committed;      /* seq -> VrtcEntry, committed here (entry_by_id) */
   GPtrArray          *own;            /* own entries, arrival order */
   guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
   guint               undo_skip_hi;
@@ -249,9 +285,14 @@ struct _VrtcEngine {
   VrtcEntry          *pending;
 
   /* The vector clock: counts by interned session, and a sorted copy made on demand; with
-   * thousands of sessions, inserting each into a sorted array as it appears is quadratic. */
-  GHashTable         *clock_counts;
+   * thousands of sessions, inserting each into a sorted array as it appears is quadratic.
+   * The counts are guint64s of their own, so that a commit bumps its session's in place
+   * (own_count) and patches the sorted copy at own_clock_index, with no hash look-up. */
+  GHashTable         *clock_counts;   /* interned session -> guint64 * */
   gboolean            clock_stale;    /* a session was added since `clock` was sorted */
+  guint64            *own_count;      /* this session's count in clock_counts; NULL: none yet */
+  guint               own_clock_index; /* this session's entry in `clock` (when not stale) */
+  gsize               clock_names;    /* bytes of the session names in clock_counts, NULs too */
   gint64              base_lamport;   /* what the loaded snapshot said (for new_at) */
   VrtcClock           base_clock;
   char               *snapshot_json;  /* last compaction */
@@ -295,6 +336,139 @@ static gboolean view_valid   (VrtcEngine *view);
 static void resolve_all      (VrtcEngine *engine);
 
 /* ---- small helpers ---- */
+
+/* Eight bytes at a time (ids are "<session>:<seq>", a dozen bytes or more), then
+ * murmur3's finaliser: ids differ in their last digits, and probing must not meet runs. */
+static inline guint32
+id_hash (const char *id)
+{
+  guint64 h = 0x9e3779b97f4a7c15, w;
+  gsize len = strlen (id);
+
+  for (; len >= 8; id += 8, len -= 8)
+    {
+      memcpy (&w, id, 8);
+      h = (h ^ w) * 0x9e3779b97f4a7c15;
+    }
+  for (w = 0; len > 0; len--)
+    w = (w << 8) | (guchar) id[len - 1];
+  h ^= w;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  h ^= h >> 33;
+  return (guint32) h;
+}
+
+static VrtcEntry *
+by_id_lookup (const IdIndex *index,
+              const char    *id)
+{
+  guint32 h;
+
+  if (index->len == 0 || id == NULL)
+    return NULL;
+  h = id_hash (id);
+  for (guint i = h & index->mask; index->slots[i].entry != NULL; i = (i + 1) & index->mask)
+    if (index->slots[i].hash == h && strcmp (index->slots[i].entry->msg->id, id) == 0)
+      return index->slots[i].entry;
+  return NULL;
+}
+
+static void
+by_id_grow (IdIndex *index)
+{
+  guint old_size = index->slots != NULL ? index->mask + 1 : 0;
+  guint size = MAX (64, 2 * old_size);
+  IdSlot *old = index->slots;
+
+  index->slots = g_new0 (IdSlot, size);
+  index->mask = size - 1;
+  for (guint j = 0; j < old_size; j++)
+    if (old[j].entry != NULL)
+      {
+        guint i = old[j].hash & index->mask;
+
+        while (index->slots[i].entry != NULL)
+          i = (i + 1) & index->mask;
+        index->slots[i] = old[j];
+      }
+  g_free (old);
+}
+
+static void
+committed_append (SeqIndex  *index,
+                  VrtcEntry *entry)
+{
+  if (index->len == index->size)
+    {
+      index->size = MAX (64, 2 * index->size);
+      index->slots = g_renew (SeqSlot, index->slots, index->size);
+    }
+  index->slots[index->len].seq = entry->msg->seq;
+  index->slots[index->len++].entry = entry;
+}
+
+/* The entry of a message id: committed here, or received. */
+static VrtcEntry *
+entry_by_id (VrtcEngine *engine,
+             const char *id)
+{
+  const SeqIndex *committed = &engine->committed;
+  gsize n = strlen (engine->session_id);
+
+  if (id == NULL)
+    return NULL;
+  if (committed->len > 0 && strncmp (id, engine->session_id, n) == 0 && id[n] == ':' &&
+      g_ascii_isdigit (id[n + 1]))
+    {
+      guint64 seq = 0;
+      const char *p = id + n + 1;
+      guint lo = 0, hi = committed->len;
+
+      /* an overflowing seq finds nothing here, or something whose id differs */
+      for (; g_ascii_isdigit (*p); p++)
+        seq = seq * 10 + (guint64) (*p - '0');
+      while (*p == '\0' && lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+
+          if (committed->slots[mid].seq < seq)
+            lo = mid + 1;
+          else if (committed->slots[mid].seq > seq)
+            hi = mid;
+          else if (strcmp (committed->slots[mid].entry->msg->id, id) == 0)
+            return committed->slots[mid].entry;
+          else
+            break;
+        }
+    }
+  return by_id_lookup (&engine->by_id, id);
+}
+
+/* Adds entry under its msg->id; an entry already there under that id is replaced. */
+static void
+by_id_insert (IdIndex   *index,
+              VrtcEntry *entry)
+{
+  const char *id = entry->msg->id;
+  guint32 h = id_hash (id);
+  guint i;
+
+  /* at most half full */
+  if (index->slots == NULL || 2 * (index->len + 1) > index->mask + 1)
+    by_id_grow (index);
+  for (i = h & index->mask; index->slots[i].entry != NULL; i = (i + 1) & index->mask)
+    if (index->slots[i].hash == h && strcmp (index->slots[i].entry->msg->id, id) == 0)
+      {
+        index->slots[i].entry = entry;
+        return;
+      }
+  index->slots[i].hash = h;
+  index->slots[i].entry = entry;
+  index->len++;
+}
 
 static const char *
 intern (VrtcEngine *engine,
@@ -358,8 +532,9 @@ path_is_reserved (const char *path)
 {
   if (path == NULL || *path == '\0')
     return TRUE;
+  /* every edit asks: the first byte rules out most names without a call */
   for (guint i = 0; i < G_N_ELEMENTS (reserved_paths); i++)
-    if (strcmp (path, reserved_paths[i]) == 0)
+    if (path[0] == reserved_paths[i][0] && strcmp (path, reserved_paths[i]) == 0)
       return TRUE;
   return FALSE;
 }
@@ -1433,9 +1608,13 @@ engine_clock (VrtcEngine *engine)
       while (g_hash_table_iter_next (&iter, &session, &count))
         {
           engine->clock.entries[i].session = g_strdup (session);
-          engine->clock.entries[i++].count = (guint64) GPOINTER_TO_SIZE (count);
+          engine->clock.entries[i++].count = *(guint64 *) count;
         }
       qsort (engine->clock.entries, engine->clock.len, sizeof (VrtcClockEntry), clock_entry_compare);
+      engine->own_clock_index = G_MAXUINT;
+      for (i = 0; engine->own_count != NULL && i < engine->clock.len; i++)
+        if (strcmp (engine->clock.entries[i].session, engine->session) == 0)
+          engine->own_clock_index = i;
       engine->clock_stale = FALSE;
     }
   return &engine->clock;
@@ -1445,7 +1624,9 @@ static guint64
 clock_get (VrtcEngine *engine,
            const char *session)
 {
-  return (guint64) GPOINTER_TO_SIZE (g_hash_table_lookup (engine->clock_counts, session));
+  guint64 *count = g_hash_table_lookup (engine->clock_counts, session);
+
+  return count != NULL ? *count : 0;
 }
 
 /* Raises a session's entry to count (never lowers it). */
@@ -1454,23 +1635,41 @@ clock_raise (VrtcEngine *engine,
              const char *session,
              guint64     count)
 {
-  gpointer old;
+  guint64 *slot = g_hash_table_lookup (engine->clock_counts, session);
   const char *interned;
 
-  if (g_hash_table_lookup_extended (engine->clock_counts, session, NULL, &old))
+  if (slot != NULL)
     {
-      if ((guint64) GPOINTER_TO_SIZE (old) >= count)
+      if (*slot >= count)
         return;
-      interned = intern (engine, session);
-      g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+      *slot = count;
       /* same sessions: patch the sorted copy in place */
       if (!engine->clock_stale)
         vrtc_clock_set (&engine->clock, session, count);
       return;
     }
   interned = intern (engine, session);
-  g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
+  slot = g_new (guint64, 1);
+  *slot = count;
+  g_hash_table_insert (engine->clock_counts, (char *) interned, slot);
+  engine->clock_names += strlen (interned) + 1;
+  if (interned == engine->session)
+    engine->own_count = slot;
   engine->clock_stale = TRUE;
+}
+
+/* A commit: this session's count goes up by one. */
+static void
+clock_bump_own (VrtcEngine *engine)
+{
+  if (G_UNLIKELY (engine->own_count == NULL))
+    {
+      clock_raise (engine, engine->session, 1);
+      return;
+    }
+  ++*engine->own_count;
+  if (!engine->clock_stale)
+    engine->clock.entries[engine->own_clock_index].count = *engine->own_count;
 }
 
 static void
@@ -1487,11 +1686,14 @@ static void
 entry_free (gpointer data)
 {
   VrtcEntry *entry = data;
+  VrtcMessage *msg = entry->msg;
 
-  vrtc_msg_unref (entry->msg);
   if (entry->metas)
     g_array_unref (entry->metas);
-  g_free (entry);
+  if (!entry->in_block)
+    g_free (entry);
+  /* last: an entry in its message's block may go with it */
+  vrtc_msg_unref (msg);
 }
 
 static gboolean
@@ -1833,7 +2035,7 @@ apply_metas (VrtcEngine *engine,
           entry->n_rejected++;
           continue;
         }
-      target = g_hash_table_lookup (engine->by_id, op->target_msg_id);
+      target = entry_by_id (engine, op->target_msg_id);
       if (target != NULL && !target->pending)
         attach_meta (engine, target, &meta);
       else
@@ -1935,7 +2137,10 @@ journal_append (VrtcEngine *engine,
 {
   entry->position = engine->entries->len;
   g_ptr_array_add (engine->entries, entry);
-  g_hash_table_insert (engine->by_id, entry->msg->id, entry);
+  if (entry->in_block)
+    committed_append (&engine->committed, entry);   /* a commit: the seq is the next one */
+  else
+    by_id_insert (&engine->by_id, entry);
   if (entry->own)
     g_ptr_array_add (engine->own, entry);
   emit_journal (engine, entry->position - engine->offset, 0, 1);
@@ -1962,26 +2167,209 @@ pending_reapply (VrtcEngine *engine)
   entry_apply (engine, engine->pending);
 }
 
-/* Appends a slot for one more pending op and returns it (zeroed). */
+/*
+ * An own message is made in one allocation (vrtc_msg_alloc_block): the message, its first
+ * op, the engine's entry for it, then room for the clock, the id, and the strings and the
+ * vector of the first op. A commit of one op costs one malloc instead of about ten, and
+ * what a commit touches lies together. The entry stays valid as long as the engine holds
+ * the message (entry_free drops the message last). The clock's room is set aside at the
+ * first edit; if sessions appear before the commit, the clock goes to the heap instead.
+ * Ops after the first go to a heap array, as any message's: vrtc_msg_unref frees whatever
+ * lies outside the block.
+ */
+typedef struct {
+  VrtcMessage     msg;
+  VrtcOperation   op;             /* ops[0] while the message has one op */
+  VrtcEntry       entry;
+  VrtcClockEntry *clock_room;     /* clock_cap entries */
+  guint           clock_cap;
+  char           *clock_names;    /* clock_names_room bytes for their session names */
+  gsize           clock_names_room;
+  char           *id_room;        /* "<session>:", then room for the digits of the seq */
+} MessageBlock;
+
+#define SEQ_DIGITS 20   /* G_MAXUINT64 */
+
+/* A clock bigger than this (thousands of sessions) is copied to the heap at the commit. */
+#define CLOCK_ROOM_MAX (64 * 1024)
+
+static inline gsize
+str_room (const char *s)
+{
+  return s != NULL ? strlen (s) + 1 : 0;
+}
+
+static inline char *
+room_strdup (char      **room,
+             const char *s)
+{
+  char *copy = *room;
+  gsize n;
+
+  if (s == NULL)
+    return NULL;
+  n = strlen (s) + 1;
+  memcpy (copy, s, n);
+  *room += n;
+  return copy;
+}
+
+/* The otype of a copy: the op table's own string when it names that row (nothing to copy). */
+static inline const char *
+shared_otype (const VrtcOperation *op,
+              const VrtcOpType    *type)
+{
+  if (op->otype != NULL && type->otype != NULL &&
+      (op->otype == type->otype || strcmp (op->otype, type->otype) == 0))
+    return type->otype;
+  return NULL;
+}
+
+/* Bytes the first op's copy needs in the block: its strings, and a string or vector value. */
+static gsize
+op_room (const VrtcOperation *op,
+         const char          *otype)
+{
+  gsize n = str_room (op->key) + str_room (op->path) + str_room (op->tag) + str_room (op->name) +
+            str_room (op->parent_key) + str_room (op->target_msg_id);
+
+  if (otype == NULL)
+    n += str_room (op->otype);
+  if (op->value.kind == VRTC_VALUE_VEC)
+    n += sizeof (double) * op->value.len;
+  else if (op->value.kind == VRTC_VALUE_STRING)
+    n += op->value.len + 1;
+  return n;
+}
+
+/* Copies op into dst, its strings and value into the block at *room (op_room bytes; a
+ * vector first, while *room is aligned for doubles). otype: shared_otype's answer. */
+static void
+op_copy_to_room (VrtcOperation       *dst,
+                 const VrtcOperation *op,
+                 const VrtcOpType    *type,
+                 const char          *otype,
+                 char               **room)
+{
+  memset (dst, 0, sizeof *dst);
+  dst->value = op->value;
+  if (op->value.kind == VRTC_VALUE_VEC)
+    {
+      dst->value.u.vec = (double *) *room;
+      memcpy (dst->value.u.vec, op->value.u.vec, sizeof (double) * op->value.len);
+      *room += sizeof (double) * op->value.len;
+    }
+  else if (op->value.kind == VRTC_VALUE_STRING)
+    {
+      dst->value.u.str = *room;
+      memcpy (dst->value.u.str, op->value.u.str, op->value.len);
+      dst->value.u.str[op->value.len] = '\0';
+      *room += op->value.len + 1;
+    }
+  else if (op->value.kind >= VRTC_VALUE_ARRAY)
+    {
+      dst->value.kind = VRTC_VALUE_NONE;
+      vrtc_value_copy (&dst->value, &op->value);
+    }
+  dst->key = room_strdup (room, op->key);
+  dst->otype = otype != NULL ? (char *) otype : room_strdup (room, op->otype);
+  dst->path = room_strdup (room, op->path);
+  dst->tag = room_strdup (room, op->tag);
+  dst->name = room_strdup (room, op->name);
+  dst->parent_key = room_strdup (room, op->parent_key);
+  dst->target_msg_id = room_strdup (room, op->target_msg_id);
+  if (op->extras.kind != VRTC_VALUE_NONE)
+    vrtc_value_copy (&dst->extras, &op->extras);
+  dst->type = type;
+}
+
+/* The first edit: the pending message and its entry, with op copied into the block
+ * (copy_of) or moved in (take). */
+static void
+pending_begin (VrtcEngine          *engine,
+               const VrtcOperation *copy_of,
+               VrtcOperation       *take)
+{
+  const VrtcOpType *type = NULL;
+  const char *otype = NULL;
+  gsize session_len = strlen (engine->session_id);
+  /* the commit adds this session to the clock if it is not there yet */
+  guint clock_cap = g_hash_table_size (engine->clock_counts) + (engine->own_count == NULL);
+  gsize clock_names = engine->clock_names + (engine->own_count == NULL ? session_len + 1 : 0);
+  gsize size;
+  MessageBlock *block;
+  VrtcMessage *msg;
+  char *room;
+
+  if (clock_cap * sizeof (VrtcClockEntry) + clock_names > CLOCK_ROOM_MAX)
+    clock_cap = clock_names = 0;
+  size = sizeof (MessageBlock) + clock_cap * sizeof (VrtcClockEntry) +
+         (session_len + 1) + (session_len + 1 + SEQ_DIGITS + 1) + clock_names;
+  if (copy_of != NULL)
+    {
+      type = copy_of->type != NULL ? copy_of->type : vrtc_optable_lookup (copy_of->otype);
+      otype = shared_otype (copy_of, type);
+      size += op_room (copy_of, otype);
+    }
+
+  msg = vrtc_msg_alloc_block (size);
+  block = (MessageBlock *) msg;
+  room = (char *) (block + 1);
+  G_STATIC_ASSERT (sizeof (MessageBlock) % sizeof (double) == 0);
+
+  block->clock_room = (VrtcClockEntry *) room;
+  block->clock_cap = clock_cap;
+  room += clock_cap * sizeof (VrtcClockEntry);
+  if (copy_of != NULL)
+    op_copy_to_room (&block->op, copy_of, type, otype, &room);   /* a vector first: aligned */
+  else
+    {
+      block->op = *take;
+      memset (take, 0, sizeof *take);
+    }
+  msg->ops = &block->op;
+  msg->n_ops = 1;
+
+  msg->session_id = room;
+  memcpy (room, engine->session_id, session_len + 1);
+  room += session_len + 1;
+  block->id_room = room;
+  memcpy (room, engine->session_id, session_len);
+  room[session_len] = ':';
+  room += session_len + 1 + SEQ_DIGITS + 1;
+  block->clock_names = room;
+  block->clock_names_room = clock_names;
+  room += clock_names;
+  g_assert (room == (char *) msg + size);
+
+  msg->lamport = engine->lamport + 1;
+  memset (&block->entry, 0, sizeof block->entry);
+  block->entry.msg = msg;
+  block->entry.session = engine->session;
+  block->entry.own = TRUE;
+  engine->pending = &block->entry;
+  engine->pending->in_block = TRUE;
+  engine->pending->pending = TRUE;
+  engine->pending->position = G_MAXUINT;
+}
+
+/* Appends a slot for one more pending op (not the first) and returns it (zeroed). */
 static VrtcOperation *
 pending_slot (VrtcEngine *engine)
 {
-  VrtcMessage *msg;
+  VrtcMessage *msg = engine->pending->msg;
 
-  if (engine->pending == NULL)
-    {
-      msg = vrtc_msg_alloc ();
-      msg->session_id = g_strdup (engine->session_id);
-      msg->lamport = engine->lamport + 1;
-      engine->pending = entry_new (engine, msg);
-      engine->pending->pending = TRUE;
-      engine->pending->position = G_MAXUINT;
-    }
-  msg = engine->pending->msg;
   msg->n_ops++;
   /* grow geometrically: batches of many edits stay linear */
-  if ((msg->n_ops & (msg->n_ops - 1)) == 0 || msg->n_ops <= 2)
-    msg->ops = g_renew (VrtcOperation, msg->ops, MAX (msg->n_ops * 2, 2));
+  if (vrtc_msg_block_holds (msg, msg->ops))
+    {
+      VrtcOperation *ops = g_new (VrtcOperation, 4);
+
+      ops[0] = msg->ops[0];
+      msg->ops = ops;
+    }
+  else if ((msg->n_ops & (msg->n_ops - 1)) == 0)
+    msg->ops = g_renew (VrtcOperation, msg->ops, msg->n_ops * 2);
   memset (&msg->ops[msg->n_ops - 1], 0, sizeof (VrtcOperation));
   return &msg->ops[msg->n_ops - 1];
 }
@@ -2007,7 +2395,10 @@ vrtc_engine_edit (VrtcEngine          *engine,
   g_return_if_fail (engine->view_of == NULL);
   g_return_if_fail (op != NULL);
 
-  vrtc_op_copy (pending_slot (engine), op);
+  if (engine->pending == NULL)
+    pending_begin (engine, op, NULL);
+  else
+    vrtc_op_copy (pending_slot (engine), op);
   pending_added (engine);
 }
 
@@ -2021,9 +2412,14 @@ vrtc_engine_edit_take (VrtcEngine    *engine,
   g_return_if_fail (engine->view_of == NULL);
   g_return_if_fail (op != NULL);
 
-  slot = pending_slot (engine);
-  *slot = *op;
-  memset (op, 0, sizeof *op);
+  if (engine->pending == NULL)
+    pending_begin (engine, NULL, op);
+  else
+    {
+      slot = pending_slot (engine);
+      *slot = *op;
+      memset (op, 0, sizeof *op);
+    }
   pending_added (engine);
 }
 
@@ -2061,6 +2457,8 @@ vrtc_engine_commit (VrtcEngine *engine,
 {
   VrtcEntry *entry = engine->pending;
   VrtcMessage *msg;
+  MessageBlock *block;
+  const VrtcClock *clock;
 
   g_return_val_if_fail (engine->view_of == NULL, NULL);
 
@@ -2070,30 +2468,45 @@ vrtc_engine_commit (VrtcEngine *engine,
   /* the preview was stamped lamport + 1, which is what the commit uses */
   engine->pending = NULL;
   msg = entry->msg;
+  block = (MessageBlock *) msg;
+  g_assert (entry->in_block);
   msg->seq = engine->next_seq++;
   {
-    /* "<session>:<seq>" without printf: this runs once per commit */
-    gsize n = strlen (engine->session_id);
-    char digits[24];
+    /* "<session>:<seq>" without printf, in the room left after "<session>:" */
+    gsize n = strlen (engine->session_id) + 1;
+    char digits[SEQ_DIGITS];
     int d = sizeof digits;
 
     for (guint64 v = msg->seq; v > 0 || d == (int) sizeof digits; v /= 10)
       digits[--d] = '0' + v % 10;
-    msg->id = g_malloc (n + 1 + (sizeof digits - d) + 1);
-    memcpy (msg->id, engine->session_id, n);
-    msg->id[n] = ':';
-    memcpy (msg->id + n + 1, digits + d, sizeof digits - d);
-    msg->id[n + 1 + (sizeof digits - d)] = '\0';
+    memcpy (block->id_room + n, digits + d, sizeof digits - d);
+    block->id_room[n + (sizeof digits - d)] = '\0';
+    msg->id = block->id_room;
   }
   msg->lamport = ++engine->lamport;
   msg->timestamp = timestamp;
-  clock_raise (engine, engine->session_id, clock_get (engine, engine->session_id) + 1);
-  vrtc_clock_copy (&msg->clock, engine_clock (engine));
+  clock_bump_own (engine);
+  clock = engine_clock (engine);
+  if (clock->len <= block->clock_cap && engine->clock_names <= block->clock_names_room)
+    {
+      char *names = block->clock_names;
+
+      for (guint i = 0; i < clock->len; i++)
+        {
+          block->clock_room[i].session = room_strdup (&names, clock->entries[i].session);
+          block->clock_room[i].count = clock->entries[i].count;
+        }
+      msg->clock.entries = block->clock_room;
+      msg->clock.len = clock->len;
+    }
+  else
+    vrtc_clock_copy (&msg->clock, clock);
 
   /* refs already hold the right stamp; metas only take effect once committed */
   entry->pending = FALSE;
   journal_append (engine, entry);
-  apply_metas (engine, entry);
+  if (entry->has_meta_ops)
+    apply_metas (engine, entry);
   return vrtc_msg_ref (msg);
 }
 
@@ -2127,7 +2540,7 @@ vrtc_engine_receive (VrtcEngine        *engine,
       return FALSE;
     }
 
-  if (g_hash_table_contains (engine->by_id, msg->id))
+  if (entry_by_id (engine, msg->id) != NULL)
     {
       if (result)
         *result = VRTC_RECEIVE_DUPLICATE;
@@ -2164,7 +2577,7 @@ gboolean
 vrtc_engine_ack (VrtcEngine *engine,
                  const char *msg_id)
 {
-  VrtcEntry *entry = g_hash_table_lookup (engine->by_id, msg_id);
+  VrtcEntry *entry = entry_by_id (engine, msg_id);
 
   g_return_val_if_fail (engine->view_of == NULL, FALSE);
 
@@ -2293,7 +2706,7 @@ vrtc_engine_undo_message (VrtcEngine *engine,
                           double      timestamp,
                           GError    **error)
 {
-  VrtcEntry *target = g_hash_table_lookup (engine->by_id, msg_id);
+  VrtcEntry *target = entry_by_id (engine, msg_id);
 
   g_return_val_if_fail (engine->view_of == NULL, NULL);
 
@@ -2366,10 +2779,10 @@ vrtc_engine_lookup_entry (VrtcEngine *engine,
   VrtcEntry *entry;
 
   if (engine->view_of == NULL)
-    return g_hash_table_lookup (engine->by_id, msg_id);
+    return entry_by_id (engine, msg_id);
   if (!view_valid (engine))
     return NULL;
-  entry = g_hash_table_lookup (engine->view_of->by_id, msg_id);
+  entry = entry_by_id (engine->view_of, msg_id);
   return entry != NULL && entry->position <= engine->view_at ? entry : NULL;
 }
 
@@ -3964,7 +4377,8 @@ engine_init_state (VrtcEngine *engine)
 {
   engine->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, node_free);
   engine->entries = g_ptr_array_new_with_free_func (entry_free);
-  engine->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  memset (&engine->by_id, 0, sizeof engine->by_id);
+  memset (&engine->committed, 0, sizeof engine->committed);
   engine->own = g_ptr_array_new ();
   engine->undo_skip_lo = engine->undo_skip_hi = 0;
   engine->redo_heap = g_array_new (FALSE, FALSE, sizeof (RedoItem));
@@ -3975,8 +4389,11 @@ engine_init_state (VrtcEngine *engine)
   engine->root->live = TRUE;
   engine->root->tag = "Scene";
   engine->root->name = "Root";
-  engine->clock_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  engine->clock_counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   engine->clock_stale = FALSE;
+  engine->own_count = NULL;
+  engine->own_clock_index = G_MAXUINT;
+  engine->clock_names = 0;
   engine->lamport = 0;
   engine->base_lamport = 0;
   engine->next_seq = 1;
@@ -3996,7 +4413,10 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->own, g_ptr_array_unref);
   g_clear_pointer (&engine->redo_heap, g_array_unref);
   g_clear_pointer (&engine->checkpoints, g_hash_table_unref);
-  g_clear_pointer (&engine->by_id, g_hash_table_unref);
+  g_clear_pointer (&engine->by_id.slots, g_free);
+  engine->by_id.mask = engine->by_id.len = 0;
+  g_clear_pointer (&engine->committed.slots, g_free);
+  engine->committed.len = engine->committed.size = 0;
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);
   vrtc_clock_clear (&engine->clock);
@@ -4183,7 +4603,7 @@ vrtc_engine_init_from_loaded (VrtcEngine   *engine,
       VrtcEntry *entry;
 
       vrtc_engine_receive (engine, msg, NULL, NULL);
-      entry = g_hash_table_lookup (engine->by_id, msg->id);
+      entry = entry_by_id (engine, msg->id);
       if (entry != NULL && entry->msg == msg)
         entry->ack = FALSE;
     }
@@ -4301,7 +4721,7 @@ vrtc_engine_new_at (VrtcEngine *engine,
       VrtcEntry *mine;
 
       vrtc_engine_receive (copy, entry->msg, NULL, NULL);
-      mine = g_hash_table_lookup (copy->by_id, entry->msg->id);
+      mine = entry_by_id (copy, entry->msg->id);
       mine->ack = entry->ack;
     }
   /* positions before the engine's own offset are not part of its journal */

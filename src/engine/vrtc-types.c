@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vrtc-types.h"
+#include "vrtc-optable.h"
 
 int
 vrtc_stamp_compare (const VrtcStamp *a,
@@ -187,11 +188,19 @@ vrtc_clock_write_json (const VrtcClock *c,
   g_string_append_c (out, '}');
 }
 
+/* otype may be the op table's own string (copies of resolved ops share it) */
+static inline gboolean
+otype_owned (const VrtcOperation *op)
+{
+  return op->type == NULL || op->otype != op->type->otype;
+}
+
 void
 vrtc_op_clear (VrtcOperation *op)
 {
   g_free (op->key);
-  g_free (op->otype);
+  if (otype_owned (op))
+    g_free (op->otype);
   g_free (op->path);
   vrtc_value_clear (&op->value);
   g_free (op->tag);
@@ -209,7 +218,7 @@ vrtc_op_copy (VrtcOperation       *dst,
   VrtcOperation tmp = { 0 };
 
   tmp.key = g_strdup (src->key);
-  tmp.otype = g_strdup (src->otype);
+  tmp.otype = otype_owned (src) ? g_strdup (src->otype) : src->otype;
   tmp.path = g_strdup (src->path);
   vrtc_value_copy (&tmp.value, &src->value);
   tmp.tag = g_strdup (src->tag);
@@ -228,6 +237,21 @@ vrtc_msg_alloc (void)
   VrtcMessage *msg = g_new0 (VrtcMessage, 1);
 
   msg->ref_count = 1;
+  msg->block_size = sizeof *msg;
+  return msg;
+}
+
+VrtcMessage *
+vrtc_msg_alloc_block (gsize size)
+{
+  VrtcMessage *msg;
+
+  g_return_val_if_fail (size >= sizeof (VrtcMessage) && size <= G_MAXUINT32, NULL);
+
+  msg = g_malloc (size);
+  memset (msg, 0, sizeof *msg);
+  msg->ref_count = 1;
+  msg->block_size = (guint32) size;
   return msg;
 }
 
@@ -239,6 +263,26 @@ vrtc_msg_ref (VrtcMessage *msg)
   return msg;
 }
 
+/* Forgets a pointer into msg's own block (freed with it) so that the clear that follows
+ * frees only what was allocated on its own. */
+static inline void
+msg_disown (VrtcMessage  *msg,
+            char        **s)
+{
+  if (vrtc_msg_block_holds (msg, *s))
+    *s = NULL;
+}
+
+/* Only a top-level string or vector is ever laid out in the block. */
+static void
+msg_disown_value (VrtcMessage *msg,
+                  VrtcValue   *v)
+{
+  if ((v->kind == VRTC_VALUE_STRING && vrtc_msg_block_holds (msg, v->u.str)) ||
+      (v->kind == VRTC_VALUE_VEC && vrtc_msg_block_holds (msg, v->u.vec)))
+    memset (v, 0, sizeof *v);
+}
+
 void
 vrtc_msg_unref (VrtcMessage *msg)
 {
@@ -246,11 +290,34 @@ vrtc_msg_unref (VrtcMessage *msg)
 
   if (!g_atomic_int_dec_and_test (&msg->ref_count))
     return;
+  msg_disown (msg, &msg->id);
   g_free (msg->id);
+  msg_disown (msg, &msg->session_id);
   g_free (msg->session_id);
+  for (guint i = 0; i < msg->clock.len; i++)
+    msg_disown (msg, &msg->clock.entries[i].session);
+  if (vrtc_msg_block_holds (msg, msg->clock.entries))
+    {
+      msg->clock.entries = NULL;
+      msg->clock.len = 0;
+    }
   vrtc_clock_clear (&msg->clock);
   for (guint i = 0; i < msg->n_ops; i++)
-    vrtc_op_clear (&msg->ops[i]);
-  g_free (msg->ops);
+    {
+      VrtcOperation *op = &msg->ops[i];
+
+      msg_disown (msg, &op->key);
+      msg_disown (msg, &op->otype);
+      msg_disown (msg, &op->path);
+      msg_disown (msg, &op->tag);
+      msg_disown (msg, &op->name);
+      msg_disown (msg, &op->parent_key);
+      msg_disown (msg, &op->target_msg_id);
+      msg_disown_value (msg, &op->value);
+      msg_disown_value (msg, &op->extras);
+      vrtc_op_clear (op);
+    }
+  if (!vrtc_msg_block_holds (msg, msg->ops))
+    g_free (msg->ops);
   g_free (msg);
 }

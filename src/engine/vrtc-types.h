@@ -87,7 +87,8 @@ typedef struct _VrtcOpType VrtcOpType;
 typedef struct _VrtcOperation VrtcOperation;
 struct _VrtcOperation {
   char             *key;
-  char             *otype;
+  char             *otype;      /* owned, unless it is the op table row's own string
+                                 * (type->otype): vrtc_op_clear frees it only when not */
   char             *path;
   VrtcValue         value;
   char             *tag;
@@ -99,6 +100,7 @@ struct _VrtcOperation {
 };
 
 void           vrtc_op_clear        (VrtcOperation       *op);
+/* Deep copy; an otype that is the op table's string (see above) stays shared. */
 void           vrtc_op_copy         (VrtcOperation       *dst,
                                      const VrtcOperation *src);
 /* Looks the otype up in the op table and sets op->type. */
@@ -115,10 +117,28 @@ struct _VrtcMessage {
   double          timestamp;    /* ms since the epoch */
   VrtcOperation  *ops;
   guint           n_ops;
+  guint32         block_size;   /* bytes of the allocation that starts at msg */
 };
 
 /* Engine-side lifetime; the public boxed type (vrtc_message_ref/unref) wraps these. */
 VrtcMessage   *vrtc_msg_alloc       (void);   /* ref_count 1, everything empty */
+/*
+ * A message in one allocation of `size` bytes (at least sizeof (VrtcMessage)): the caller
+ * lays out what follows the message (ops, clock entries, strings, values) and points the
+ * fields into it. vrtc_msg_unref frees only the pointers that lie outside the block, so a
+ * field may be owned either way; but what lies inside must never be freed or reallocated
+ * on its own (g_free (msg->id), vrtc_op_clear (&msg->ops[i]), vrtc_clock_set (&msg->clock)):
+ * messages are immutable once made. The message fields are zeroed, the rest is not.
+ */
+VrtcMessage   *vrtc_msg_alloc_block (gsize size);
+
+static inline gboolean
+vrtc_msg_block_holds (const VrtcMessage *msg,
+                      gconstpointer      p)
+{
+  return (const char *) p >= (const char *) msg &&
+         (const char *) p < (const char *) msg + msg->block_size;
+}
 VrtcMessage   *vrtc_msg_ref         (VrtcMessage *msg);
 void           vrtc_msg_unref       (VrtcMessage *msg);
 

@@ -1236,6 +1236,243 @@ test_clock (void)
   vrtc_clock_clear (&b);
 }
 
+/* ---- commits: one allocation per own message (MessageBlock in vrtc-engine.c) ---- */
+
+/* Receives msg and drops it. */
+static void
+receive_take (VrtcEngine  *engine,
+              VrtcMessage *msg)
+{
+  receive (engine, msg);
+  vrtc_msg_unref (msg);
+}
+
+static char *
+message_json (const VrtcMessage *msg)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_codec_write_message (msg, VRTC_DIALECT_SEED, out);
+  return g_string_free (out, FALSE);
+}
+
+/* The JSON of msg, and of its parse written again: the same text. */
+static char *
+message_json_checked (const VrtcMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  char *json = message_json (msg);
+  g_autoptr(VrtcMessage) parsed = vrtc_codec_parse_message (json, -1, &error);
+  g_autofree char *again = NULL;
+
+  g_assert_no_error (error);
+  again = message_json (parsed);
+  g_assert_cmpstr (json, ==, again);
+  return json;
+}
+
+static void
+assert_clock (const VrtcMessage *msg,
+              const char        *expected)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_clock_write_json (&msg->clock, out);
+  g_assert_cmpstr (out->str, ==, expected);
+  g_string_free (out, TRUE);
+}
+
+/* A commit of one op lays the message, the op's strings and vector, the id, the session and
+ * the clock in the message's own block, shares the otype with the op table, and frees all
+ * of it with the message, which outlives the engine. */
+static void
+test_commit_block (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("blk");
+  VrtcMessage *m[5];
+  char *json[5];
+  VrtcOperation copy = { 0 };
+
+  m[0] = commit1 (e, op_insert ("n", NULL, "Mesh", "{\"x\":1,\"label\":\"a\"}"));
+  m[1] = commit1 (e, op_make ("n", "vector3.add", "transform.position", "[1,0.5,-0.25]"));
+  m[2] = commit1 (e, op_make ("n", "string.set", "label", "\"hello\""));
+  m[3] = commit1 (e, op_extras (op_make ("n", "text.insert", "label", "\"XY\""), "{\"position\":2}"));
+  m[4] = commit1 (e, op_make ("n", "custom.unknown", "x", "3"));
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    json[i] = message_json_checked (m[i]);
+
+  g_assert_cmpstr (m[1]->id, ==, "blk:2");
+  g_assert_cmpstr (m[1]->session_id, ==, "blk");
+  assert_clock (m[1], "{\"blk\":2}");
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    {
+      const VrtcOperation *op = &m[i]->ops[0];
+
+      g_assert_cmpuint (m[i]->n_ops, ==, 1);
+      g_assert_true (vrtc_msg_block_holds (m[i], m[i]->id));
+      g_assert_true (vrtc_msg_block_holds (m[i], m[i]->session_id));
+      g_assert_true (vrtc_msg_block_holds (m[i], m[i]->ops));
+      g_assert_true (vrtc_msg_block_holds (m[i], m[i]->clock.entries));
+      g_assert_true (vrtc_msg_block_holds (m[i], m[i]->clock.entries[0].session));
+      g_assert_true (vrtc_msg_block_holds (m[i], op->key));
+      g_assert_true (vrtc_msg_block_holds (m[i], op->path));
+      /* a known otype is the table's string; an unknown one a copy in the block */
+      if (i < 4)
+        g_assert_true (op->otype == op->type->otype);
+      else
+        g_assert_true (vrtc_msg_block_holds (m[i], op->otype));
+    }
+  g_assert_true (vrtc_msg_block_holds (m[0], m[0]->ops[0].tag));
+  g_assert_false (vrtc_msg_block_holds (m[0], m[0]->ops[0].value.u.members));   /* an object: heap */
+  g_assert_true (vrtc_msg_block_holds (m[1], m[1]->ops[0].value.u.vec));
+  g_assert_true (vrtc_msg_block_holds (m[2], m[2]->ops[0].value.u.str));
+  g_assert_false (vrtc_msg_block_holds (m[3], m[3]->ops[0].extras.u.members));
+
+  /* a copy shares the table's otype and owns the rest; clearing it frees only those */
+  vrtc_op_copy (&copy, &m[1]->ops[0]);
+  g_assert_true (copy.otype == m[1]->ops[0].otype);
+  g_assert_false (vrtc_msg_block_holds (m[1], copy.key));
+  vrtc_op_clear (&copy);
+
+  assert_prop (e, "n", "label", "\"heXYllo\"");
+  vrtc_engine_free (e);
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    {
+      g_autofree char *after = message_json (m[i]);
+
+      g_assert_cmpstr (after, ==, json[i]);
+      g_free (json[i]);
+      vrtc_msg_unref (m[i]);
+    }
+}
+
+/* The clock's room is set aside at the first edit: sessions that appear before the commit
+ * send the clock to the heap; this session's count is bumped in place wherever it sorts. */
+static void
+test_commit_clock (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("m");
+  VrtcMessage *m;
+
+  /* a session before the first commit */
+  receive_take (e, msg1 ("q", 1, 1, op_make ("n", "number.set", "x", "1")));
+  m = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  g_assert_cmpstr (m->id, ==, "m:1");
+  assert_clock (m, "{\"m\":1,\"q\":1}");
+  g_assert_true (vrtc_msg_block_holds (m, m->clock.entries));
+  vrtc_msg_unref (m);
+
+  /* two sessions arrive while an edit is pending, one sorting before this one */
+  edit (e, op_make ("n", "number.add", "x", "1"));
+  receive_take (e, msg1 ("a", 1, 5, op_make ("n", "number.add", "x", "10")));
+  receive_take (e, msg1 ("z", 1, 6, op_make ("n", "number.add", "x", "100")));
+  m = vrtc_engine_commit (e, 5000);
+  g_assert_cmpstr (m->id, ==, "m:2");
+  assert_clock (m, "{\"a\":1,\"m\":2,\"q\":1,\"z\":1}");
+  g_assert_false (vrtc_msg_block_holds (m, m->clock.entries));
+  g_assert_cmpint (m->lamport, ==, 7);
+  vrtc_msg_unref (m);
+
+  m = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  assert_clock (m, "{\"a\":1,\"m\":3,\"q\":1,\"z\":1}");
+  g_assert_true (vrtc_msg_block_holds (m, m->clock.entries));
+  vrtc_msg_unref (m);
+
+  /* an own message from elsewhere (the server's journal) raises the count */
+  receive_take (e, msg1 ("m", 10, 20, op_make ("n", "number.add", "x", "1")));
+  m = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  g_assert_cmpstr (m->id, ==, "m:11");
+  assert_clock (m, "{\"a\":1,\"m\":11,\"q\":1,\"z\":1}");
+  vrtc_msg_unref (m);
+
+  /* and a session that sorts first, with nothing pending */
+  receive_take (e, msg1 ("0", 3, 30, op_make ("n", "number.add", "x", "1")));
+  m = commit1 (e, op_make ("n", "number.add", "x", "1"));
+  assert_clock (m, "{\"0\":3,\"a\":1,\"m\":12,\"q\":1,\"z\":1}");
+  vrtc_msg_unref (m);
+  assert_prop (e, "n", "x", "118");
+  vrtc_engine_free (e);
+}
+
+/* Ops after the first go to a heap array (the first moves there too); edit_take moves the
+ * first op into the block without copying; a cancelled message frees its block. */
+static void
+test_commit_batch (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("b");
+  VrtcOperation take = op_make ("n", "number.set", "x", "1");
+  VrtcMessage *m;
+  g_autofree char *json = NULL, *after = NULL;
+
+  edit (e, op_make ("gone", "number.set", "x", "1"));
+  vrtc_engine_cancel_edits (e);
+
+  vrtc_engine_edit_take (e, &take);
+  g_assert_null (take.key);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *v = g_strdup_printf ("%u", i);
+
+      edit (e, op_make ("n", "number.add", "x", v));
+    }
+  g_assert_cmpuint (vrtc_engine_get_pending_count (e), ==, 7);
+  m = vrtc_engine_commit (e, 5000);
+  g_assert_cmpstr (m->id, ==, "b:1");
+  g_assert_cmpuint (m->n_ops, ==, 7);
+  g_assert_false (vrtc_msg_block_holds (m, m->ops));
+  g_assert_false (vrtc_msg_block_holds (m, m->ops[0].key));   /* taken, not copied */
+  g_assert_cmpstr (m->ops[6].path, ==, "x");
+  assert_prop (e, "gone", "x", NULL);
+  assert_prop (e, "n", "x", "16");
+  json = message_json_checked (m);
+  vrtc_engine_free (e);
+  after = message_json (m);
+  g_assert_cmpstr (after, ==, json);
+  vrtc_msg_unref (m);
+}
+
+/* Every committed id is found again, across the indexes' growth; others are not. */
+static void
+test_commit_by_id (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("id");
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) vrtc_msg_unref);
+  VrtcReceiveResult result;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_ptr_array_add (msgs, commit1 (e, op_make ("n", "number.add", "x", "1")));
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      VrtcMessage *m = g_ptr_array_index (msgs, i);
+      VrtcEntry *entry = vrtc_engine_lookup_entry (e, m->id);
+
+      g_assert_nonnull (entry);
+      g_assert_true (vrtc_entry_get_message (entry) == m);
+    }
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:0"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:3001"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "di:1"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:01"));   /* ids match exactly, not by seq */
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:1x"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:"));
+  g_assert_null (vrtc_engine_lookup_entry (e, "id:18446744073709551617"));   /* 2^64 + 1 */
+  g_assert_null (vrtc_engine_lookup_entry (e, "id"));
+  /* own messages from elsewhere (a server's journal) are found too, and new commits after them */
+  receive_take (e, msg1 ("id", 5000, 9000, op_make ("n", "number.add", "x", "1")));
+  g_assert_nonnull (vrtc_engine_lookup_entry (e, "id:5000"));
+  g_ptr_array_add (msgs, commit1 (e, op_make ("n", "number.add", "x", "1")));
+  g_assert_cmpstr (((VrtcMessage *) g_ptr_array_index (msgs, msgs->len - 1))->id, ==, "id:5001");
+  g_assert_true (vrtc_entry_get_message (vrtc_engine_lookup_entry (e, "id:5001")) ==
+                 g_ptr_array_index (msgs, msgs->len - 1));
+  g_assert_nonnull (vrtc_engine_lookup_entry (e, "id:1"));
+  g_assert_true (vrtc_engine_receive (e, g_ptr_array_index (msgs, 1234), &result, &error));
+  g_assert_cmpint (result, ==, VRTC_RECEIVE_DUPLICATE);
+  g_assert_true (vrtc_engine_ack (e, "id:2999"));
+  g_assert_true (vrtc_entry_is_acked (vrtc_engine_lookup_entry (e, "id:2999")));
+  vrtc_engine_free (e);
+}
+
 static void
 test_numbers (void)
 {
@@ -1429,6 +1666,10 @@ main (int   argc,
   g_test_add_func ("/engine/output/graph", test_graph_json);
   g_test_add_func ("/engine/output/numbers", test_numbers);
   g_test_add_func ("/engine/clock", test_clock);
+  g_test_add_func ("/engine/commit/block", test_commit_block);
+  g_test_add_func ("/engine/commit/clock", test_commit_clock);
+  g_test_add_func ("/engine/commit/batch", test_commit_batch);
+  g_test_add_func ("/engine/commit/by-id", test_commit_by_id);
 
   return g_test_run ();
 }
