@@ -14,6 +14,8 @@ VrtcSnapshot    *vrtc_snapshot_new_take_value (VrtcValue    *value,
 /* A snapshot known by its JSON text only (a state frame's, as received): it is checked as it
  * loads (vrtc_snapshot_load), and parsed into a value only if someone asks for one. */
 VrtcSnapshot    *vrtc_snapshot_new_take_text  (GBytes       *text);
+/* The same for text known to be canonical JSON (the engine's own): to_json returns it. */
+VrtcSnapshot    *vrtc_snapshot_new_take_canonical_text (GBytes *text);
 /* The parsed snapshot object ({graph, vectorClock, lamportTime, journalIndex, stamps});
  * for a snapshot made from text that does not parse, an empty object. */
 const VrtcValue *vrtc_snapshot_get_value      (VrtcSnapshot *snapshot);

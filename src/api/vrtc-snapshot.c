@@ -19,6 +19,7 @@ struct _VrtcSnapshot {
   VrtcValue value;      /* NONE until parsed, for a snapshot made from text */
   GBytes   *text;       /* nullable: the JSON text it was made from */
   GMappedFile *mapped;  /* nullable: text is this file's contents */
+  gboolean  canonical;  /* text is canonical JSON (the engine wrote it) */
   char     *name;       /* nullable: the file's display name, for errors */
 };
 
@@ -98,6 +99,15 @@ vrtc_snapshot_new_take_text (GBytes *text)
   snapshot = g_new0 (VrtcSnapshot, 1);
   snapshot->ref_count = 1;
   snapshot->text = text;
+  return snapshot;
+}
+
+VrtcSnapshot *
+vrtc_snapshot_new_take_canonical_text (GBytes *text)
+{
+  VrtcSnapshot *snapshot = vrtc_snapshot_new_take_text (text);
+
+  snapshot->canonical = TRUE;
   return snapshot;
 }
 
@@ -246,6 +256,13 @@ vrtc_snapshot_to_json (VrtcSnapshot *snapshot)
 {
   g_return_val_if_fail (snapshot != NULL, NULL);
 
+  if (snapshot->canonical && snapshot->value.kind == VRTC_VALUE_NONE)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (snapshot->text, &len);
+
+      return g_strndup (text, len);
+    }
   return vrtc_value_to_json (vrtc_snapshot_get_value (snapshot));
 }
 

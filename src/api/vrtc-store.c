@@ -11,6 +11,8 @@
 #include "vrtc-snapshot-private.h"
 #include "vrtc-store-private.h"
 
+#define SAVE_CHUNK (1u << 20)
+
 /**
  * VrtcStore:
  *
@@ -1425,18 +1427,75 @@ VrtcSnapshot *
 vrtc_store_get_snapshot (VrtcStore *self)
 {
   g_autoptr(GString) out = NULL;
-  g_autoptr(GError) error = NULL;
-  VrtcSnapshot *snapshot;
 
   g_return_val_if_fail (VRTC_IS_STORE (self), NULL);
 
   out = g_string_new (NULL);
   vrtc_engine_write_snapshot (self->engine, out);
-  snapshot = vrtc_snapshot_new_from_json (out->str, &error);
-  if (snapshot == NULL)
-    g_critical ("The engine wrote a snapshot it cannot read back: %s", error->message);
+  /* kept as the text the engine wrote, which is canonical: parsed only if asked */
+  return vrtc_snapshot_new_take_canonical_text (g_string_free_to_bytes (g_steal_pointer (&out)));
+}
 
-  return snapshot;
+typedef struct {
+  GOutputStream *stream;
+  GError        *error;
+} SaveData;
+
+static gboolean
+save_chunk (GString  *out,
+            gpointer  user_data)
+{
+  SaveData *data = user_data;
+
+  if (!g_output_stream_write_all (data->stream, out->str, out->len, NULL, NULL, &data->error))
+    return FALSE;
+  g_string_truncate (out, 0);
+  return TRUE;
+}
+
+/**
+ * vrtc_store_save_snapshot:
+ * @self: a #VrtcStore
+ * @path: (type filename): where to write
+ * @error: return location for a #GError
+ *
+ * Writes the store's current state as a snapshot (the JSON of vrtc_store_get_snapshot()) to
+ * @path, a megabyte at a time, so that a big scene is never held as one text. The file is
+ * replaced only once all of it is written; on error it is left as it was.
+ * vrtc_snapshot_new_from_file() reads it back.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+vrtc_store_save_snapshot (VrtcStore   *self,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GCancellable) abandon = NULL;
+  SaveData data = { NULL, NULL };
+
+  g_return_val_if_fail (VRTC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  file = g_file_new_for_path (path);
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  data.stream = G_OUTPUT_STREAM (stream);
+  out = g_string_sized_new (SAVE_CHUNK + 64 * 1024);
+  if (vrtc_engine_write_snapshot_chunked (self->engine, out, SAVE_CHUNK, save_chunk, &data))
+    return g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+
+  /* closing with a cancelled cancellable leaves the file as it was */
+  abandon = g_cancellable_new ();
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+  g_propagate_error (error, data.error);
+  return FALSE;
 }
 
 /**

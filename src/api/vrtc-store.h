@@ -99,6 +99,10 @@ guint         vrtc_store_compact             (VrtcStore      *self);
 VRTC_EXPORT
 VrtcSnapshot *vrtc_store_get_snapshot        (VrtcStore      *self);
 VRTC_EXPORT
+gboolean      vrtc_store_save_snapshot       (VrtcStore      *self,
+                                              const char     *path,
+                                              GError        **error);
+VRTC_EXPORT
 gboolean      vrtc_store_init_from_server    (VrtcStore      *self,
                                               VrtcSnapshot   *snapshot,
                                               VrtcMessage   **messages,

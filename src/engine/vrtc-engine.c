@@ -3568,14 +3568,41 @@ sorted_existing_nodes (VrtcEngine *engine)
   return keys;
 }
 
-void
-vrtc_engine_write_graph (VrtcEngine *engine,
-                         GString    *out)
+/* Where a writer's text goes: out, handed to flush when it holds chunk bytes. */
+typedef struct {
+  GString             *out;
+  gsize                chunk;
+  VrtcEngineFlushFunc  flush;
+  gpointer             data;
+  gboolean             failed;
+} Sink;
+
+/* Between two pieces (nodes, stamps): FALSE once a flush failed. */
+static gboolean
+sink_step (Sink *sink)
+{
+  if (!sink->failed && sink->flush != NULL && sink->out->len >= sink->chunk)
+    sink->failed = !sink->flush (sink->out, sink->data);
+  return !sink->failed;
+}
+
+static gboolean
+sink_end (Sink *sink)
+{
+  if (!sink->failed && sink->flush != NULL && sink->out->len > 0)
+    sink->failed = !sink->flush (sink->out, sink->data);
+  return !sink->failed;
+}
+
+static void
+write_graph (VrtcEngine *engine,
+             Sink       *sink)
 {
   g_autoptr(GPtrArray) keys = sorted_existing_nodes (engine);
+  GString *out = sink->out;
 
   g_string_append (out, "{\"nodes\":{");
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < keys->len && sink_step (sink); i++)
     {
       const char *key = g_ptr_array_index (keys, i);
 
@@ -3586,6 +3613,28 @@ vrtc_engine_write_graph (VrtcEngine *engine,
       vrtc_engine_write_node (engine, key, out);
     }
   g_string_append (out, "},\"rootKey\":\"scene\"}");
+}
+
+void
+vrtc_engine_write_graph (VrtcEngine *engine,
+                         GString    *out)
+{
+  Sink sink = { out, 0, NULL, NULL, FALSE };
+
+  write_graph (engine, &sink);
+}
+
+gboolean
+vrtc_engine_write_graph_chunked (VrtcEngine          *engine,
+                                 GString             *out,
+                                 gsize                chunk,
+                                 VrtcEngineFlushFunc  flush,
+                                 gpointer             user_data)
+{
+  Sink sink = { out, chunk, flush, user_data, FALSE };
+
+  write_graph (engine, &sink);
+  return sink_end (&sink);
 }
 
 /* ---- snapshots ---- */
@@ -3776,16 +3825,15 @@ write_node_stamps (VrtcEngine *engine,
  * SceneGraph; stamps say, per node and register, which op won so that later ops compare
  * right; orphans hold the registers of keys whose insert has not arrived (SEMANTICS.md 4).
  */
-void
-vrtc_engine_write_snapshot (VrtcEngine *engine,
-                            GString    *out)
+static void
+write_snapshot (VrtcEngine *engine,
+                Sink       *sink)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GString *out = sink->out;
   GHashTableIter iter;
   Node *node;
   gboolean first = TRUE;
-
-  g_return_if_fail (engine->view_of == NULL);
 
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
@@ -3794,11 +3842,11 @@ vrtc_engine_write_snapshot (VrtcEngine *engine,
   g_ptr_array_sort (keys, compare_strings);
 
   g_string_append (out, "{\"graph\":");
-  vrtc_engine_write_graph (engine, out);
+  write_graph (engine, sink);
   g_string_append_printf (out, ",\"journalIndex\":%u,\"lamportTime\":%" G_GINT64_FORMAT,
                           engine->entries->len, engine->lamport);
   g_string_append (out, ",\"orphans\":{");
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < keys->len && sink_step (sink); i++)
     {
       g_autoptr(GPtrArray) paths = NULL;
 
@@ -3824,7 +3872,7 @@ vrtc_engine_write_snapshot (VrtcEngine *engine,
       g_string_append_c (out, '}');
     }
   g_string_append (out, "},\"stamps\":{");
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < keys->len && sink_step (sink); i++)
     {
       node = node_get (engine, g_ptr_array_index (keys, i), FALSE);
       if (i)
@@ -3836,6 +3884,32 @@ vrtc_engine_write_snapshot (VrtcEngine *engine,
   g_string_append (out, "},\"vectorClock\":");
   vrtc_clock_write_json (engine_clock (engine), out);
   g_string_append_c (out, '}');
+}
+
+void
+vrtc_engine_write_snapshot (VrtcEngine *engine,
+                            GString    *out)
+{
+  Sink sink = { out, 0, NULL, NULL, FALSE };
+
+  g_return_if_fail (engine->view_of == NULL);
+
+  write_snapshot (engine, &sink);
+}
+
+gboolean
+vrtc_engine_write_snapshot_chunked (VrtcEngine          *engine,
+                                    GString             *out,
+                                    gsize                chunk,
+                                    VrtcEngineFlushFunc  flush,
+                                    gpointer             user_data)
+{
+  Sink sink = { out, chunk, flush, user_data, FALSE };
+
+  g_return_val_if_fail (engine->view_of == NULL, FALSE);
+
+  write_snapshot (engine, &sink);
+  return sink_end (&sink);
 }
 
 const char *

@@ -167,6 +167,22 @@ gboolean           vrtc_engine_write_node        (VrtcEngine *engine,
 /* Snapshot JSON: {graph, vectorClock, lamportTime, journalIndex, stamps}. */
 void               vrtc_engine_write_snapshot    (VrtcEngine *engine,
                                                   GString    *out);
+
+/* Takes what is in out (it may keep nothing: it then empties out). FALSE stops the writing. */
+typedef gboolean (*VrtcEngineFlushFunc) (GString  *out,
+                                         gpointer  user_data);
+/* The same, handed to flush whenever out holds chunk bytes or more, and at the end, so that a
+ * big snapshot need not be held whole. FALSE when a flush returned FALSE. The graph alike. */
+gboolean           vrtc_engine_write_snapshot_chunked (VrtcEngine          *engine,
+                                                       GString             *out,
+                                                       gsize                chunk,
+                                                       VrtcEngineFlushFunc  flush,
+                                                       gpointer             user_data);
+gboolean           vrtc_engine_write_graph_chunked    (VrtcEngine          *engine,
+                                                       GString             *out,
+                                                       gsize                chunk,
+                                                       VrtcEngineFlushFunc  flush,
+                                                       gpointer             user_data);
 /* The last compaction's snapshot JSON, or NULL if never compacted. */
 const char        *vrtc_engine_get_snapshot_json (VrtcEngine *engine);
 

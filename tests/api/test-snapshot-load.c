@@ -393,6 +393,59 @@ test_mapped_release (void)
   vrtc_engine_free (e);
 }
 
+typedef struct {
+  GString *all;
+  guint    calls;
+  guint    fail_at;   /* 0: never */
+} Chunks;
+
+static gboolean
+take_chunk (GString  *out,
+            gpointer  user_data)
+{
+  Chunks *c = user_data;
+
+  if (++c->calls == c->fail_at)
+    return FALSE;
+  g_string_append_len (c->all, out->str, out->len);
+  g_string_truncate (out, 0);
+  return TRUE;
+}
+
+/* Written in chunks, a snapshot or a graph is the same text as written at once; a flush that
+ * fails stops the writing. */
+static void
+test_chunked_write (void)
+{
+  VrtcEngine *e = busy_replica ();
+  g_autoptr(GString) whole = g_string_new (NULL), graph = g_string_new (NULL);
+  g_autoptr(GString) buf = g_string_new (NULL);
+  Chunks c = { g_string_new (NULL), 0, 0 };
+
+  vrtc_engine_write_snapshot (e, whole);
+  g_assert_true (vrtc_engine_write_snapshot_chunked (e, buf, 64, take_chunk, &c));
+  g_assert_cmpstr (c.all->str, ==, whole->str);
+  g_assert_cmpuint (c.calls, >, 3);
+  g_assert_cmpuint (buf->len, ==, 0);
+
+  vrtc_engine_write_graph (e, graph);
+  g_string_truncate (c.all, 0);
+  c.calls = 0;
+  g_assert_true (vrtc_engine_write_graph_chunked (e, buf, 32, take_chunk, &c));
+  g_assert_cmpstr (c.all->str, ==, graph->str);
+
+  g_string_truncate (c.all, 0);
+  g_string_truncate (buf, 0);
+  c.calls = 0;
+  c.fail_at = 2;
+  g_assert_false (vrtc_engine_write_snapshot_chunked (e, buf, 64, take_chunk, &c));
+  g_assert_cmpuint (c.calls, ==, 2);
+  g_assert_cmpuint (c.all->len + buf->len, <, whole->len);
+
+  g_string_free (c.all, TRUE);
+  vrtc_engine_free (e);
+}
+
 /* What the value path refuses, streaming refuses with a message naming the place, and the
  * engine keeps what it had. */
 static void
@@ -451,6 +504,7 @@ main (int    argc,
   g_test_add_func ("/snapshot-load/node-clocks", test_node_clocks);
   g_test_add_func ("/snapshot-load/mapped-file", test_mapped_file);
   g_test_add_func ("/snapshot-load/mapped-release", test_mapped_release);
+  g_test_add_func ("/snapshot-load/chunked-write", test_chunked_write);
 
   return g_test_run ();
 }

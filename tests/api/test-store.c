@@ -775,8 +775,9 @@ test_init_from_server (void)
   g_assert_null (vrtc_store_get_node (expected, "cube-1"));
 }
 
-/* A snapshot file (vrtc_snapshot_new_from_file) loads like its text; a bad one names the file
- * and the place, and the store keeps what it had. */
+/* A snapshot saved to a file (vrtc_store_save_snapshot) is the snapshot's text, and read back
+ * (vrtc_snapshot_new_from_file) it loads like it; a bad one names the file and the place, and
+ * the store keeps what it had. */
 static void
 test_snapshot_file (void)
 {
@@ -787,8 +788,9 @@ test_snapshot_file (void)
   g_autoptr(VrtcSnapshot) bad = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(VrtcMessage) m1 = NULL;
-  g_autofree char *text = NULL, *dir = NULL, *path = NULL, *bad_path = NULL;
+  g_autofree char *text = NULL, *dir = NULL, *path = NULL, *bad_path = NULL, *saved = NULL;
   g_autofree char *before = NULL, *after = NULL, *expected = NULL, *got = NULL;
+  g_autofree char *nowhere = NULL, *longer = NULL;
 
   insert (server, "cube-1", "scene");
   m1 = commit (server);
@@ -797,7 +799,17 @@ test_snapshot_file (void)
   dir = g_dir_make_tmp ("vrtc-test-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (dir, "scene.json", NULL);
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  /* over a longer file: nothing of it is left */
+  longer = g_strnfill (4 * strlen (text), 'x');
+  g_assert_true (g_file_set_contents (path, longer, -1, &error));
+  g_assert_true (vrtc_store_save_snapshot (server, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, &error));
+  g_assert_cmpstr (saved, ==, text);
+  nowhere = g_build_filename (dir, "missing", "scene.json", NULL);
+  g_assert_false (vrtc_store_save_snapshot (server, nowhere, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
 
   from_file = vrtc_snapshot_new_from_file (path, &error);
   g_assert_no_error (error);
@@ -830,6 +842,43 @@ test_snapshot_file (void)
   g_unlink (path);
   g_unlink (bad_path);
   g_rmdir (dir);
+}
+
+/* vrtc_store_get_snapshot keeps the engine's text and to_json hands it out as it is: that is
+ * only right while the engine writes canonical JSON, as parsing and writing it again gives. */
+static void
+test_snapshot_canonical (void)
+{
+  g_autoptr(VrtcStore) store = new_store ("alice");
+  g_autoptr(VrtcStore) other = new_store ("bob");
+  g_autoptr(VrtcSnapshot) snapshot = NULL;
+  g_autoptr(VrtcSnapshot) parsed = NULL;
+  g_autoptr(VrtcMessage) m1 = NULL, m2 = NULL, m3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL, *again = NULL;
+
+  insert (store, "cube-1", "scene");
+  insert (store, "cube-2", "cube-1");
+  edit_json (store, "{\"key\":\"cube-1\",\"otype\":\"vector3.set\",\"path\":\"position\","
+                    "\"value\":[0.1,-2.5e-7,1e21]}");
+  edit_json (store, "{\"key\":\"cube-1\",\"otype\":\"string.set\",\"path\":\"label\","
+                    "\"value\":\"Caf\u00e9 \\\"q\\\" \\u0001 \\n \\ud83d\\ude00\"}");
+  m1 = commit (store);
+  edit_json (other, "{\"key\":\"ghost\",\"otype\":\"number.set\",\"path\":\"x\",\"value\":0.30000000000000004}");
+  m2 = commit (other);
+  deliver (store, m2);
+  edit_json (store, "{\"key\":\"cube-2\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  m3 = commit (store);
+
+  snapshot = vrtc_store_get_snapshot (store);
+  text = vrtc_snapshot_to_json (snapshot);
+  parsed = vrtc_snapshot_new_from_json (text, &error);
+  g_assert_no_error (error);
+  again = vrtc_snapshot_to_json (parsed);
+  g_assert_cmpstr (text, ==, again);
+  /* the text-backed snapshot still answers from its value */
+  g_assert_cmpint (vrtc_snapshot_get_lamport_time (snapshot), ==,
+                   vrtc_snapshot_get_lamport_time (parsed));
 }
 
 static void
@@ -1603,6 +1652,7 @@ main (int   argc,
   g_test_add_func ("/store/ack-unacked", test_ack_unacked);
   g_test_add_func ("/store/init-from-server", test_init_from_server);
   g_test_add_func ("/store/snapshot-file", test_snapshot_file);
+  g_test_add_func ("/store/snapshot-canonical", test_snapshot_canonical);
   g_test_add_func ("/store/state-at", test_state_at);
   g_test_add_func ("/store/history-position", test_history_position);
   g_test_add_func ("/store/bad-message", test_bad_message);
