@@ -6,7 +6,9 @@ Prints TAP; run by meson with GI_TYPELIB_PATH and LD_LIBRARY_PATH pointing at th
 """
 
 import json
+import os
 import sys
+import tempfile
 
 import gi
 
@@ -113,6 +115,22 @@ def the_rest(store, msg):
     fresh.init_from_server(store.get_snapshot(), [])
     check('init_from_server', fresh.to_json() == store.to_json())
 
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'scene.json')
+        saved = store.save_snapshot(path)
+        from_file = Vrtc.Store.new('erin')
+        from_file.init_from_server(Vrtc.Snapshot.new_from_file(path), [])
+        check('save_snapshot and new_from_file',
+              saved and from_file.to_json() == store.to_json())
+        with open(path, 'w') as f:
+            f.write('{"graph": {"nodes": {"a": ')
+        try:
+            from_file.init_from_server(Vrtc.Snapshot.new_from_file(path), [])
+            check('a cut snapshot file raises', False)
+        except GLib.Error as e:
+            check('a cut snapshot file raises', e.message.startswith('scene.json:1:')
+                  and from_file.to_json() == store.to_json())
+
     times = iter([10.0, 20.0])
     clocked = Vrtc.Store.new('dave')
     clocked.set_clock_func(lambda s: next(times))
@@ -121,10 +139,10 @@ def the_rest(store, msg):
 
 
 def main():
-    print('1..21', flush=True)
+    print('1..23', flush=True)
     store, msg = quickstart()
     the_rest(store, msg)
-    return 0 if all(results) and len(results) == 21 else 1
+    return 0 if all(results) and len(results) == 23 else 1
 
 
 if __name__ == '__main__':
