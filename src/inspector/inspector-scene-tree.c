@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "inspector-list-util.h"
 #include "inspector-scene-tree.h"
 
 /*
@@ -1149,7 +1150,7 @@ static void
 select_position (InspectorSceneTree *self,
                  guint               position)
 {
-  gtk_single_selection_set_selected (self->selection, position);
+  inspector_single_selection_select (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
@@ -1345,7 +1346,7 @@ on_row_pressed (GtkGestureClick *gesture,
     return;
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_single_selection_set_selected (self->selection, position);
+  inspector_single_selection_select (self->selection, position);
 
   if (!gtk_widget_compute_point (row->expander, GTK_WIDGET (self),
                                  &GRAPHENE_POINT_INIT (x, y), &point))
