@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "inspector-list-util.h"
 #include "inspector-scene-tree.h"
 
 /*
@@ -1145,12 +1146,37 @@ shown_position (InspectorSceneTree *self,
   return -1;
 }
 
+static TreeRow *bound_row_at (InspectorSceneTree *self,
+                              guint               position);
+
+/* Whether the row at @position is on screen whole, where it was last laid out. */
+static gboolean
+position_visible (InspectorSceneTree *self,
+                  guint               position)
+{
+  TreeRow *row = bound_row_at (self, position);
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  graphene_rect_t bounds;
+
+  return row != NULL && gtk_widget_get_mapped (row->expander) &&
+         gtk_widget_compute_bounds (row->expander, list, &bounds) &&
+         bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
+}
+
+/*
+ * Scrolling to a row anchors the list on it, at the place it has: a row already on screen
+ * is left where it is, or the rows around it, laid out again after a change of store, come
+ * to rest half a row off (the top one cut in half).
+ */
 static void
 select_position (InspectorSceneTree *self,
                  guint               position)
 {
-  gtk_single_selection_set_selected (self->selection, position);
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  inspector_single_selection_select (self->selection, position);
+  if (!position_visible (self, position))
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                position);
 }
 
 /* Per-row binding */
@@ -1231,6 +1257,27 @@ bound_row (InspectorSceneTree *self,
   GPtrArray *rows = item ? g_hash_table_lookup (self->bound, item) : NULL;
 
   return rows != NULL ? g_ptr_array_index (rows, rows->len - 1) : NULL;
+}
+
+/* The bound row shown at @position of the list, or NULL. */
+static TreeRow *
+bound_row_at (InspectorSceneTree *self,
+              guint               position)
+{
+  g_autoptr(GtkTreeListRow) list_row = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                              position);
+  InspectorSceneItem *item = row_item (list_row);
+  GPtrArray *rows = item ? g_hash_table_lookup (self->bound, item) : NULL;
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      TreeRow *row = g_ptr_array_index (rows, i);
+
+      if (gtk_list_item_get_position (row->item) == position)
+        return row;
+    }
+
+  return NULL;
 }
 
 static void
@@ -1345,7 +1392,7 @@ on_row_pressed (GtkGestureClick *gesture,
     return;
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_single_selection_set_selected (self->selection, position);
+  inspector_single_selection_select (self->selection, position);
 
   if (!gtk_widget_compute_point (row->expander, GTK_WIDGET (self),
                                  &GRAPHENE_POINT_INIT (x, y), &point))

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "inspector-list-util.h"
 #include "inspector-timeline.h"
 
 /*
@@ -966,7 +967,7 @@ select_shown (InspectorTimeline *self,
   if (shown == GTK_INVALID_LIST_POSITION)
     return;
 
-  gtk_single_selection_set_selected (self->selection, shown);
+  inspector_single_selection_select (self->selection, shown);
   list_view = inner_list_view (self);
   if (list_view != NULL)
     gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", shown);
@@ -1065,14 +1066,15 @@ cell_update_content (Cell *cell)
   switch (cell->column)
     {
     case COL_POSITION:
-      gtk_label_set_label (GTK_LABEL (cell->label),
-                           format_count (buf, sizeof buf,
-                                         (guint64) journal_offset (cell->self) +
-                                         vrtc_journal_entry_get_position (entry) + 1));
+      gtk_inscription_set_text (GTK_INSCRIPTION (cell->label),
+                                format_count (buf, sizeof buf,
+                                              (guint64) journal_offset (cell->self) +
+                                              vrtc_journal_entry_get_position (entry) + 1));
       break;
 
     case COL_ID:
-      gtk_label_set_label (GTK_LABEL (cell->label), vrtc_journal_entry_get_message_id (entry));
+      gtk_inscription_set_text (GTK_INSCRIPTION (cell->label),
+                                vrtc_journal_entry_get_message_id (entry));
       break;
 
     case COL_SESSION:
@@ -1083,13 +1085,13 @@ cell_update_content (Cell *cell)
     case COL_LAMPORT:
       g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT,
                   vrtc_journal_entry_get_lamport_time (entry));
-      gtk_label_set_label (GTK_LABEL (cell->label), buf);
+      gtk_inscription_set_text (GTK_INSCRIPTION (cell->label), buf);
       break;
 
     case COL_TIME:
-      gtk_label_set_label (GTK_LABEL (cell->label),
-                           format_time (buf, sizeof buf,
-                                        vrtc_journal_entry_get_timestamp (entry), FALSE));
+      gtk_inscription_set_text (GTK_INSCRIPTION (cell->label),
+                                format_time (buf, sizeof buf,
+                                             vrtc_journal_entry_get_timestamp (entry), FALSE));
       break;
 
     case COL_SUMMARY:
@@ -1097,7 +1099,8 @@ cell_update_content (Cell *cell)
         guint rejected = vrtc_journal_entry_get_n_rejected (entry);
         guint unsupported = vrtc_journal_entry_get_n_unsupported (entry);
 
-        gtk_label_set_label (GTK_LABEL (cell->label), vrtc_journal_entry_get_summary (entry));
+        gtk_inscription_set_text (GTK_INSCRIPTION (cell->label),
+                                  vrtc_journal_entry_get_summary (entry));
         if (rejected > 0)
           {
             /* Translators: a tag on a journal row: how many ops had no effect */
@@ -1174,6 +1177,25 @@ new_tag (const char *text,
   return tag;
 }
 
+/*
+ * The text of a cell. The columns have their widths, so a cell needs no width of its own,
+ * and one line of text is as high as any other: unlike a label, an inscription measures
+ * without laying its text out, and new text costs it no new measuring. Scrolling to another
+ * page of the journal binds a few hundred rows at once.
+ */
+static GtkWidget *
+new_cell_text (float                  xalign,
+               GtkInscriptionOverflow overflow)
+{
+  GtkWidget *text = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (text), xalign);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), overflow);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (text), 0);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), 0);
+  return text;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -1197,9 +1219,7 @@ setup_cell (GtkSignalListItemFactory *factory,
 
     case COL_SUMMARY:
       cell->root = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      cell->label = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell->label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (cell->label), PANGO_ELLIPSIZE_END);
+      cell->label = new_cell_text (0, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
       gtk_widget_set_hexpand (cell->label, TRUE);
       gtk_widget_add_css_class (cell->label, "summary");
       /* Translators: a tag on a journal row whose message is undone */
@@ -1220,24 +1240,20 @@ setup_cell (GtkSignalListItemFactory *factory,
 
     case COL_POSITION:
     case COL_LAMPORT:
-      cell->label = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell->label), 1);
+      cell->label = new_cell_text (1, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
       gtk_widget_add_css_class (cell->label, "numeric");
       cell->root = cell->label;
       break;
 
     case COL_TIME:
-      cell->label = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell->label), 0);
+      cell->label = new_cell_text (0, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
       gtk_widget_add_css_class (cell->label, "numeric");
       cell->root = cell->label;
       break;
 
     case COL_ID:
     default:
-      cell->label = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell->label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (cell->label), PANGO_ELLIPSIZE_MIDDLE);
+      cell->label = new_cell_text (0, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
       cell->root = cell->label;
       break;
     }
@@ -1457,7 +1473,7 @@ highlight_history_row (InspectorTimeline *self)
   shown = shown_position (self, self->history_position, FALSE);
   if (shown == GTK_INVALID_LIST_POSITION)
     return;
-  gtk_single_selection_set_selected (self->selection, shown);
+  inspector_single_selection_select (self->selection, shown);
 
   if (self->scroll_id != 0)
     return;

@@ -346,6 +346,42 @@ test_expansion_kept (HistoryFixture *f,
                  vrtc_store_get_node (shown_store (f), "chair"));
 }
 
+/* Picking again the node shown, in the state of another position, leaves the tree where it
+ * was: scrolling to a row on screen anchored the list on it before its rows were laid out
+ * again, and left the top row cut in half. */
+static void
+test_tree_stays (HistoryFixture *f,
+                 gconstpointer   data)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (f->window->scene_tree), GTK_TYPE_LIST_VIEW,
+                                 NULL, NULL);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  GtkWidget *row;
+
+  /* The journal open, the tree has fewer rows than its scene. */
+  g_object_set (f->window, "show-journal", TRUE, NULL);
+  WAIT_UNTIL (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment));
+  g_assert_true (inspector_scene_tree_select_key (f->window->scene_tree, "cube"));
+  WAIT_UNTIL ((row = inspector_scene_tree_get_row_widget (f->window->scene_tree, "cube")) &&
+              gtk_widget_get_mapped (row));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  for (int position = 5; position < 20; position += 7)
+    {
+      go_to (f, position);
+      g_assert_cmpstr (selected_key (f->window->scene_tree), ==, "cube");
+      for (int i = 0; i < 3; i++)
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (f->window));
+          WAIT_UNTIL ((row = inspector_scene_tree_get_row_widget (f->window->scene_tree,
+                                                                  "cube")) &&
+                      gtk_widget_get_mapped (row));
+          drain ();
+        }
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+    }
+}
+
 /* A step keeps the rows, their widgets, what is expanded and what is picked, and points
  * them at the values of the past instead of making them again. */
 static void
@@ -755,6 +791,8 @@ main (int   argc,
               history_set_up, test_scrub, history_tear_down);
   g_test_add ("/history/expansion-kept", HistoryFixture, NULL,
               history_set_up, test_expansion_kept, history_tear_down);
+  g_test_add ("/history/tree-stays", HistoryFixture, NULL,
+              history_set_up, test_tree_stays, history_tear_down);
   g_test_add ("/history/step-keeps-rows", HistoryFixture, NULL,
               history_set_up, test_step_keeps_rows, history_tear_down);
   g_test_add ("/history/one-view", HistoryFixture, NULL,

@@ -229,12 +229,12 @@ test_rows (TimelineFixture *f,
   /* The first row: its summary, and its session chip in alice's color. */
   row = inspector_timeline_get_row_widget (f->timeline, id_at (f, 0));
   g_assert_nonnull (row);
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "4 ops"));
+  g_assert_nonnull (find_widget (row, GTK_TYPE_WIDGET, shows_text, "4 ops"));
   g_assert_false (gtk_widget_has_css_class (row, "undone"));
 
   row = inspector_timeline_get_row_widget (f->timeline, id_at (f, 2));
   g_assert_nonnull (row);
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text,
+  g_assert_nonnull (find_widget (row, GTK_TYPE_WIDGET, shows_text,
                                  "number.set intensity on lamp"));
 }
 
@@ -342,6 +342,56 @@ static void
 count_notify (int *count)
 {
   (*count)++;
+}
+
+static void
+count_bind (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            guint                    *count)
+{
+  (*count)++;
+}
+
+/*
+ * A step along the history scale selects the row of its position. A GTK 4.8 list view binds
+ * again each row it is told changed; told of every row from the old selection to the new,
+ * it would bind them all, on every step, for two rows that look any different.
+ */
+static void
+test_history_step_rows (TimelineFixture *f,
+                        gconstpointer    data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (template_child (f, "column_view"));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+  GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+  VrtcJournalEntry *selected;
+  guint binds = 0;
+  int notified = 0;
+
+  inspector_timeline_set_history_position (f->timeline, 2);
+  drain ();
+  /* Every row has its widgets: nothing is bound for scrolling. */
+  WAIT_UNTIL (inspector_timeline_get_row_widget (f->timeline, id_at (f, 40)) != NULL);
+  WAIT_UNTIL (inspector_timeline_get_row_widget (f->timeline, id_at (f, 2)) != NULL);
+
+  g_signal_connect (factory, "bind", G_CALLBACK (count_bind), &binds);
+  g_signal_connect_swapped (selection, "notify::selected-item", G_CALLBACK (count_notify),
+                            &notified);
+  inspector_timeline_set_history_position (f->timeline, 40);
+  drain ();
+  g_signal_handlers_disconnect_by_func (factory, count_bind, &binds);
+  g_signal_handlers_disconnect_by_func (selection, count_notify, &notified);
+
+  selected = inspector_timeline_get_selected_entry (f->timeline);
+  g_assert_nonnull (selected);
+  g_assert_cmpuint (vrtc_journal_entry_get_position (selected), ==, 40);
+  g_assert_true (gtk_selection_model_is_selected (selection, 40));
+  g_assert_false (gtk_selection_model_is_selected (selection, 2));
+  g_assert_cmpint (notified, ==, 1);
+  /* The row that was selected and the one that is, not the 37 between. */
+  g_assert_cmpuint (binds, <=, 2);
 }
 
 static void
@@ -839,6 +889,7 @@ main (int   argc,
   ADD ("rows", test_rows);
   ADD ("filter", test_filter);
   ADD ("history", test_history);
+  ADD ("history-step-rows", test_history_step_rows);
   ADD ("undo", test_undo);
   ADD ("details", test_details);
   ADD ("select-clears-filter", test_select_clears_filter);

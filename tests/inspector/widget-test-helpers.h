@@ -252,6 +252,21 @@ label_has_text (GtkWidget     *widget,
   return strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
 }
 
+/* A label's or an inscription's text: list rows show theirs in either. */
+static inline gboolean
+shows_text (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  const char *shown = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    shown = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    shown = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  return shown != NULL && strstr (shown, text) != NULL;
+}
+
 static inline GtkTreeListRow *
 shown_row (InspectorSceneTree *tree,
            const char         *key)
