@@ -12,6 +12,20 @@
 
 /* Every expected output below is written by hand, never produced by the code under test. */
 
+/* The cases hold invalid UTF-8 on purpose; the TAP output must not. */
+static void
+message_case (guint       i,
+              const char *name,
+              const char *text)
+{
+  g_autofree char *shown = g_strescape (text, NULL);
+
+  if (name != NULL)
+    g_test_message ("case %u: %s: %s", i, name, shown);
+  else
+    g_test_message ("case %u: %s", i, shown);
+}
+
 static char *
 write_message (const VrtcMessage *msg,
                VrtcDialect        dialect)
@@ -662,7 +676,7 @@ test_malformed (void)
       else
         text = json_to_string (input, FALSE);
 
-      g_test_message ("case %u: %s: %s", i, json_object_get_string_member (c, "name"), text);
+      message_case (i, json_object_get_string_member (c, "name"), text);
       if (strcmp (target, "operation") == 0)
         {
           g_autoptr(VrtcOperation) op = vrtc_operation_new_from_json (text, &case_error);
@@ -1052,7 +1066,7 @@ test_stream_same (void)
       g_autoptr(VrtcMessage) streamed = NULL;
       g_autoptr(VrtcMessage) tree = NULL;
 
-      g_test_message ("case %u: %s", i, stream_cases[i]);
+      message_case (i, NULL, stream_cases[i]);
       streamed = vrtc_codec_parse_message (stream_cases[i], -1, &error);
       g_assert_no_error (error);
       tree = tree_message (stream_cases[i], &error);
@@ -1145,7 +1159,7 @@ test_stream_errors (void)
       g_autoptr(VrtcMessage) msg = NULL;
       g_autoptr(VrtcMessage) tree = NULL;
 
-      g_test_message ("case %u: %s", i, cases[i].text);
+      message_case (i, NULL, cases[i].text);
       msg = vrtc_codec_parse_message (cases[i].text, -1, &error);
       g_assert_null (msg);
       g_assert_nonnull (error);

@@ -10,6 +10,20 @@
 /* The pull reader of src/api/vrtc-json-reader.h. Expected values are written by hand. */
 
 /* r is zeroed or was used before: what it holds is freed */
+/* The cases hold invalid UTF-8 on purpose; the TAP output must not. */
+static void
+message_case (guint       i,
+              const char *name,
+              const char *text)
+{
+  g_autofree char *shown = g_strescape (text, NULL);
+
+  if (name != NULL)
+    g_test_message ("case %u: %s: %s", i, name, shown);
+  else
+    g_test_message ("case %u: %s", i, shown);
+}
+
 static void
 reader_init_len (VrtcJsonReader *r,
                  const char     *text,
@@ -300,7 +314,7 @@ test_strings (void)
       char *dup = NULL;
       gsize len = 0;
 
-      g_test_message ("case %u: %s", i, cases[i].text);
+      message_case (i, NULL, cases[i].text);
       reader_init (&r, cases[i].text);
       g_assert_true (vrtc_json_reader_read_string (&r, &s, &len, &error));
       g_assert_no_error (error);
@@ -565,7 +579,7 @@ test_bad (void)
     {
       const BadCase *c = &bad_cases[i];
 
-      g_test_message ("case %u: %s", i, c->text);
+      message_case (i, NULL, c->text);
       for (guint how = 0; how < 2; how++)
         {
           g_auto(VrtcJsonReader) r = { 0 };
