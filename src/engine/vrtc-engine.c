@@ -116,20 +116,19 @@ typedef struct {
   } u;
 } NodeClock;
 
-/* A loaded node's registers, allocated together (load_props). */
 typedef struct {
-  guint      n;
-  Register  *regs;
-} RegisterBlock;
+  guint      exists : 1;      /* FALSE: the snapshot only holds ops on a key with no insert */
+  /* only while a snapshot loads */
+  guint      in_graph : 1;
+  guint      has_stamps : 1;
+  guint      deleted_given : 1;
 
-typedef struct {
-  gboolean   exists;          /* FALSE: the snapshot only holds ops on a key with no insert */
   const char *tag;            /* interned in the engine, like parent and name */
   const char *name;
   const char *parent;
-  VrtcStamp  insert;
-  /* NULL for most nodes: the first and parent stamps are the insert's, and no remove.
-   * Read them with base_first, base_remove and base_parent_stamp. */
+  /* The insert stamp is reg_base.set (and .max): see base_insert. NULL for most nodes: the
+   * first and parent stamps are the insert's, and no remove. Read them with base_first,
+   * base_remove and base_parent_stamp. */
   NodeBaseStamps *stamps;
   Register  *regs;            /* nullable: registers allocated together at load (load_props) */
   guint      n_regs;          /* used */
@@ -140,16 +139,25 @@ typedef struct {
   double     deleted_at;
   gint64     lamport;
 
-  /* only while a snapshot loads */
-  guint      in_graph : 1;
-  guint      has_stamps : 1;
-  guint      deleted_given : 1;
-  GPtrArray *graph_children;  /* child keys, as the graph listed them (for plain graphs) */
-
   /* The base of every register whose stamps are the insert's (most of a loaded scene):
    * a register gets its own when an op arrives or its stamps differ. */
   RegisterBase reg_base;
 } NodeBase;
+
+/* A node's insert stamp is the set (and max) stamp of the base its registers share: the
+ * same stamp, kept once. */
+static inline const VrtcStamp *
+base_insert (const NodeBase *base)
+{
+  return &base->reg_base.set;
+}
+
+static inline void
+base_set_insert (NodeBase        *base,
+                 const VrtcStamp *insert)
+{
+  base->reg_base.set = base->reg_base.max = *insert;
+}
 
 struct _Register {
   const char   *path;         /* interned in the engine */
@@ -161,7 +169,7 @@ struct _Register {
 static inline VrtcStamp
 base_first (const NodeBase *base)
 {
-  return base->stamps != NULL ? base->stamps->first : base->insert;
+  return base->stamps != NULL ? base->stamps->first : *base_insert (base);
 }
 
 static inline VrtcStamp
@@ -173,7 +181,7 @@ base_remove (const NodeBase *base)
 static inline VrtcStamp
 base_parent_stamp (const NodeBase *base)
 {
-  return base->stamps != NULL ? base->stamps->parent_stamp : base->insert;
+  return base->stamps != NULL ? base->stamps->parent_stamp : *base_insert (base);
 }
 
 /* Sets the three, keeping a NodeBaseStamps only when they are not the usual ones; the insert
@@ -184,8 +192,8 @@ base_set_stamps (NodeBase        *base,
                  const VrtcStamp *remove,
                  const VrtcStamp *parent_stamp)
 {
-  if (vrtc_stamp_compare (first, &base->insert) == 0 && vrtc_stamp_is_zero (remove) &&
-      vrtc_stamp_compare (parent_stamp, &base->insert) == 0)
+  if (vrtc_stamp_compare (first, base_insert (base)) == 0 && vrtc_stamp_is_zero (remove) &&
+      vrtc_stamp_compare (parent_stamp, base_insert (base)) == 0)
     {
       g_clear_pointer (&base->stamps, g_free);
       return;
@@ -296,6 +304,7 @@ struct _VrtcEngine {
   gint64              base_lamport;   /* what the loaded snapshot said (for new_at) */
   VrtcClock           base_clock;
   char               *snapshot_json;  /* last compaction */
+  GHashTable         *graph_children; /* while a plain graph loads: Node -> its child keys */
 
   guint               n_demoted;      /* nodes whose parent is not their LWW candidate */
   guint               generation;     /* bumped when init_from_server replaces everything */
@@ -1161,7 +1170,6 @@ static void
 node_base_free (NodeBase *base)
 {
   node_clock_clear (&base->clock);
-  g_clear_pointer (&base->graph_children, g_ptr_array_unref);
   g_free (base->stamps);
   g_free (base->regs);
   g_free (base);
@@ -1388,7 +1396,7 @@ node_compute (VrtcEngine *engine,
   memset (st, 0, sizeof *st);
   if (node->base != NULL)
     {
-      st->insert = node->base->insert;
+      st->insert = *base_insert (node->base);
       st->remove = base_remove (node->base);
       st->first = base_first (node->base);
       st->tag = node->base->tag;
@@ -3446,8 +3454,8 @@ write_node (VrtcEngine      *engine,
     }
 
   /* a snapshot of a key with ops but no insert has zero stamps: they never win */
-  insert_from_base = node->base != NULL && !vrtc_stamp_is_zero (&node->base->insert) &&
-    (top_insert == NULL || vrtc_stamp_compare (&node->base->insert, &top_insert->stamp) >= 0);
+  insert_from_base = node->base != NULL && !vrtc_stamp_is_zero (base_insert (node->base)) &&
+    (top_insert == NULL || vrtc_stamp_compare (base_insert (node->base), &top_insert->stamp) >= 0);
   if (node->base != NULL)
     {
       VrtcStamp first = base_first (node->base), remove = base_remove (node->base);
@@ -3738,7 +3746,7 @@ write_node_stamps (VrtcEngine *engine,
                    GString    *out)
 {
   g_autoptr(GPtrArray) paths = vrtc_engine_list_properties (engine, node->key);
-  VrtcStamp insert = top_stamp_with_base (node->inserts, node->base ? &node->base->insert : NULL);
+  VrtcStamp insert = top_stamp_with_base (node->inserts, node->base ? base_insert (node->base) : NULL);
   VrtcStamp s;
   gboolean any = FALSE;
 
@@ -4055,14 +4063,19 @@ load_props (VrtcEngine *engine,
       base->lamport = (gint64) number_or (vrtc_value_object_get (nv, "lamportTime"), 0);
       base->deleted_at = number_or (vrtc_value_object_get (nv, "deletedAt"), 0);
       base->deleted_given = vrtc_value_object_get (nv, "deletedAt") != NULL;
-      g_clear_pointer (&base->graph_children, g_ptr_array_unref);
+      if (engine->graph_children != NULL)
+        g_hash_table_remove (engine->graph_children, node);
       if (children != NULL && children->kind == VRTC_VALUE_ARRAY && children->len > 0)
         {
-          base->graph_children = g_ptr_array_new_full (children->len, g_free);
+          GPtrArray *keys = g_ptr_array_new_full (children->len, g_free);
+
           for (guint c = 0; c < children->len; c++)
-            g_ptr_array_add (base->graph_children,
-                             children->u.items[c].kind == VRTC_VALUE_STRING
-                               ? g_strdup (children->u.items[c].u.str) : NULL);
+            g_ptr_array_add (keys, children->u.items[c].kind == VRTC_VALUE_STRING
+                                     ? g_strdup (children->u.items[c].u.str) : NULL);
+          if (engine->graph_children == NULL)
+            engine->graph_children = g_hash_table_new_full (NULL, NULL, NULL,
+                                                            (GDestroyNotify) g_ptr_array_unref);
+          g_hash_table_insert (engine->graph_children, node, keys);
         }
     }
 
@@ -4198,7 +4211,7 @@ vrtc_engine_load_stamps (VrtcEngine      *engine,
   base = load_base (engine, key);
   node = node_get (engine, key, FALSE);
   base->has_stamps = TRUE;
-  base->insert = insert;
+  base_set_insert (base, &insert);
   /* without a first stamp, the node was first inserted by its insert */
   base_first_stamp = first != NULL ? first_stamp : insert;
   base_set_stamps (base, &base_first_stamp, &remove, &parent_stamp);
@@ -4270,15 +4283,16 @@ load_finish_node (VrtcEngine *engine,
     {
       VrtcStamp remove = VRTC_STAMP_ZERO;
 
-      base->insert = (VrtcStamp) { base->lamport, intern (engine, ""), 0 };
+      VrtcStamp insert = { base->lamport, intern (engine, ""), 0 };
+
+      base_set_insert (base, &insert);
       if (base->parent == NULL)
         base->parent = intern (engine, ROOT_KEY);
       if (base->deleted_given)
         remove = (VrtcStamp) { base->lamport, intern (engine, ""), 1 };
-      base_set_stamps (base, &base->insert, &remove, &base->insert);
+      base_set_stamps (base, &insert, &remove, &insert);
     }
 
-  base->reg_base.set = base->reg_base.max = base->insert;
   for (guint r = 0; r < node->n_props; r++)
     {
       Register *reg = node->props[r];
@@ -4296,7 +4310,7 @@ load_finish_node (VrtcEngine *engine,
         }
       node->props[kept++] = reg;
       if (!reg->base->stamped)
-        reg->base->set = reg->base->max = base->insert;
+        reg->base->set = reg->base->max = *base_insert (base);
       reg->base->stamped = FALSE;
       reg->base->orphan = FALSE;
     }
@@ -4335,7 +4349,8 @@ vrtc_engine_load_finish (VrtcEngine *engine,
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      GPtrArray *children = node->base ? node->base->graph_children : NULL;
+      GPtrArray *children = engine->graph_children != NULL
+        ? g_hash_table_lookup (engine->graph_children, node) : NULL;
 
       for (guint c = 0; children != NULL && c < children->len; c++)
         {
@@ -4354,6 +4369,7 @@ vrtc_engine_load_finish (VrtcEngine *engine,
             }
         }
     }
+  g_clear_pointer (&engine->graph_children, g_hash_table_unref);
 
   engine->next_seq = MAX (engine->next_seq, clock_get (engine, engine->session_id) + 1);
   engine->base_lamport = engine->lamport;
@@ -4363,8 +4379,6 @@ vrtc_engine_load_finish (VrtcEngine *engine,
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      if (node->base != NULL)
-        g_clear_pointer (&node->base->graph_children, g_ptr_array_unref);
       g_ptr_array_add (all, node);
     }
   /* in sibling order, so each node lands at the end of its parent's children array */
@@ -4497,6 +4511,7 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->clock_counts, g_hash_table_unref);
   vrtc_clock_clear (&engine->base_clock);
   g_clear_pointer (&engine->snapshot_json, g_free);
+  g_clear_pointer (&engine->graph_children, g_hash_table_unref);
 }
 
 VrtcEngine *
@@ -4726,6 +4741,7 @@ clone_bases (VrtcEngine *src,
       if (node->base != NULL)
         {
           NodeBase *b;
+          VrtcStamp insert;
 
           copy = node_get (dst, node->key, TRUE);
           b = copy->base = g_new0 (NodeBase, 1);
@@ -4735,7 +4751,8 @@ clone_bases (VrtcEngine *src,
           b->parent = intern_or_null (dst, node->base->parent);
           memset (&b->clock, 0, sizeof b->clock);
           node_clock_copy (dst, &b->clock, &node->base->clock);
-          b->insert = restamp (dst, &node->base->insert);
+          insert = restamp (dst, base_insert (node->base));
+          base_set_insert (b, &insert);
           b->stamps = NULL;
           b->regs = NULL;
           b->n_regs = b->regs_size = 0;
