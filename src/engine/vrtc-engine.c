@@ -28,6 +28,10 @@ enum {
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
   REF_IS_SET        = 1 << 2,   /* a set or an insert: kept here so folds need not reach the op */
   REF_SET_BAD       = 1 << 3,   /* a set whose value its type refuses: it sets nothing */
+  REF_VEC3_ADD      = 1 << 5,   /* a delta whose fold on a 3-vector adds reg->addends[i] */
+  REF_UNDONE        = 1 << 4,   /* entry->undone, copied so that live folds need not load
+                                 * the entry of every ref (a cache miss each): apply_op sets
+                                 * it, entry_touch keeps it in step */
 };
 
 /*
@@ -118,11 +122,19 @@ typedef struct {
   RegisterBase reg_base;
 } NodeBase;
 
+typedef struct {
+  double d[3];
+} Addend;
+
 struct _Register {
   const char   *path;         /* interned in the engine */
   VrtcValue     value;
   GArray       *ops;          /* OpRef sorted by stamp */
   RegisterBase *base;
+  /* Addend per ref of ops (same length and order), the values of its REF_VEC3_ADD refs:
+   * a late vector add refolds the refs after it, and those values scattered over the
+   * messages cost a cache miss or two each. NULL while the register has no such ref. */
+  GArray       *addends;
 };
 
 struct _Node {
@@ -272,7 +284,7 @@ static inline gboolean
 ref_active (const OpRef *ref)
 {
   if (eval_at == G_MAXUINT)
-    return !ref->entry->undone;
+    return (ref->flags & REF_UNDONE) == 0;
   return ref->entry->position <= eval_at && !entry_undone_at (ref->entry);
 }
 
@@ -324,6 +336,19 @@ set_rejected (OpRef    *ref,
     }
 }
 
+/* vrtc_stamp_compare, with the usual cases (lamports differ, or the same session) decided
+ * here without a call: refs_insert and the folds compare stamps all the time. */
+static inline int
+stamp_compare (const VrtcStamp *a,
+               const VrtcStamp *b)
+{
+  if (a->lamport != b->lamport)
+    return a->lamport < b->lamport ? -1 : 1;
+  if (a->session == b->session)
+    return a->index < b->index ? -1 : a->index > b->index;
+  return vrtc_stamp_compare (a, b);
+}
+
 /* Inserts ref keeping the array sorted; returns its index. */
 static guint
 refs_insert (GArray      *refs,
@@ -332,7 +357,7 @@ refs_insert (GArray      *refs,
   guint lo = 0, hi = refs->len;
 
   /* arrivals are mostly in stamp order: check the end first */
-  if (hi == 0 || vrtc_stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
+  if (hi == 0 || stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
     {
       g_array_append_val (refs, *ref);
       return refs->len - 1;
@@ -341,7 +366,7 @@ refs_insert (GArray      *refs,
     {
       guint mid = (lo + hi) / 2;
 
-      if (vrtc_stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
+      if (stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
         lo = mid + 1;
       else
         hi = mid;
@@ -418,6 +443,8 @@ register_free (gpointer data)
   vrtc_value_clear (&reg->value);
   if (reg->ops)
     g_array_unref (reg->ops);
+  if (reg->addends)
+    g_array_unref (reg->addends);
   if (reg->base && !reg->base->shared)
     {
       vrtc_value_clear (&reg->base->value);
@@ -484,6 +511,48 @@ register_get (VrtcEngine *engine,
   return reg;
 }
 
+/* Keeps reg->addends in step with the ref just inserted at index of reg->ops. */
+static void
+addends_insert (Register *reg,
+                guint     index)
+{
+  const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
+  Addend a = { { 0, 0, 0 } };
+
+  if (ref->flags & REF_VEC3_ADD)
+    memcpy (a.d, vrtc_optable_vec3_addend (ref_op (ref)), sizeof a.d);
+  else if (reg->addends == NULL)
+    return;
+  if (reg->addends == NULL)
+    {
+      reg->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
+      g_array_set_size (reg->addends, reg->ops->len - 1);
+    }
+  g_array_insert_val (reg->addends, index, a);
+}
+
+/* refs_remove on a register's refs, and their addends. */
+static gboolean
+register_remove_ref (Register  *reg,
+                     VrtcEntry *entry,
+                     guint32    op_index)
+{
+  for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          set_rejected (ref, FALSE);
+          g_array_remove_index (reg->ops, i - 1);
+          if (reg->addends != NULL)
+            g_array_remove_index (reg->addends, i - 1);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The value a set-like ref would write, or NULL when it is not a valid set. */
 static const VrtcValue *
 ref_set_value (const OpRef *ref,
@@ -543,7 +612,7 @@ register_start (Register  *reg,
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
-          if (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->set) > 0)
+          if (reg->base == NULL || stamp_compare (&ref->stamp, &reg->base->set) > 0)
             {
               *from = ref->stamp;
               *winner_index = (gint) (i - 1);
@@ -577,8 +646,10 @@ register_fold_range (Register        *reg,
         ;
       else if (ref_is_set (ref))
         set_rejected (ref, (ref->flags & REF_SET_BAD) != 0);
-      else if (vrtc_stamp_compare (&ref->stamp, from) <= 0)
+      else if (stamp_compare (&ref->stamp, from) <= 0)
         set_rejected (ref, FALSE);
+      else if ((ref->flags & REF_VEC3_ADD) && out->kind == VRTC_VALUE_VEC && out->len == 3)
+        set_rejected (ref, !vrtc_optable_vec3_add (out, g_array_index (reg->addends, Addend, i).d));
       else
         set_rejected (ref, !vrtc_optable_fold (ref_op (ref), out));
 
@@ -738,10 +809,11 @@ register_add (VrtcEngine  *engine,
   if (reg->ops == NULL)
     reg->ops = refs_new ();
   index = refs_insert (reg->ops, ref);
+  addends_insert (reg, index);
   added = &g_array_index (reg->ops, OpRef, index);
 
   if (index + 1 == reg->ops->len && ref_active (added) &&
-      (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->max) > 0))
+      (reg->base == NULL || stamp_compare (&ref->stamp, &reg->base->max) > 0))
     {
       const VrtcOperation *op = ref_op (added);
 
@@ -767,7 +839,10 @@ register_add (VrtcEngine  *engine,
               emit_property (engine, node, reg->path);
             }
         }
-      else if (vrtc_optable_fold (op, &reg->value))
+      else if ((added->flags & REF_VEC3_ADD) && reg->value.kind == VRTC_VALUE_VEC &&
+               reg->value.len == 3
+               ? vrtc_optable_vec3_add (&reg->value, g_array_index (reg->addends, Addend, index).d)
+               : vrtc_optable_fold (op, &reg->value))
         {
           set_rejected (added, FALSE);
           emit_property (engine, node, reg->path);
@@ -1355,6 +1430,10 @@ apply_op (VrtcEngine *engine,
 
   if (op->type->kind == VRTC_OP_KIND_SET && !op->type->check (op))
     ref.flags |= REF_SET_BAD;
+  if (entry->undone)
+    ref.flags |= REF_UNDONE;
+  if (op->type->kind == VRTC_OP_KIND_DELTA && vrtc_optable_vec3_addend (op) != NULL)
+    ref.flags |= REF_VEC3_ADD;
   Node *node;
 
   switch (op->type->kind)
@@ -1442,7 +1521,7 @@ unapply_op (VrtcEngine *engine,
     case VRTC_OP_KIND_SET:
     case VRTC_OP_KIND_DELTA:
       if ((reg = register_get (engine, node, op->path, FALSE)) != NULL &&
-          refs_remove (reg->ops, entry, i))
+          register_remove_ref (reg, entry, i))
         register_refold (engine, node, reg);
       break;
     case VRTC_OP_KIND_NODE_INSERT:
@@ -1450,7 +1529,7 @@ unapply_op (VrtcEngine *engine,
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL &&
-              refs_remove (reg->ops, entry, i))
+              register_remove_ref (reg, entry, i))
             register_refold (engine, node, reg);
       node_refresh (engine, node);
       break;
@@ -1470,11 +1549,77 @@ unapply_op (VrtcEngine *engine,
     }
 }
 
+/* Copies entry->undone into the REF_UNDONE bit of the entry's op i in refs. */
+static void
+refs_sync_undone (GArray    *refs,
+                  VrtcEntry *entry,
+                  guint32    op_index)
+{
+  for (guint i = refs ? refs->len : 0; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          if (entry->undone)
+            ref->flags |= REF_UNDONE;
+          else
+            ref->flags &= ~REF_UNDONE;
+          return;
+        }
+    }
+}
+
+/* Brings the REF_UNDONE bits of every ref of entry in line with entry->undone. */
+static void
+entry_sync_undone (VrtcEngine *engine,
+                   VrtcEntry  *entry)
+{
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    {
+      const VrtcOperation *op = &entry->msg->ops[i];
+      Node *node = op->key ? node_get (engine, op->key, FALSE) : NULL;
+      Register *reg;
+
+      if (node == NULL)
+        continue;
+      switch (op->type->kind)
+        {
+        case VRTC_OP_KIND_SET:
+        case VRTC_OP_KIND_DELTA:
+          if ((reg = register_get (engine, node, op->path, FALSE)) != NULL)
+            refs_sync_undone (reg->ops, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_INSERT:
+          refs_sync_undone (node->inserts, entry, i);
+          if (op->value.kind == VRTC_VALUE_OBJECT)
+            for (guint m = 0; m < op->value.len; m++)
+              if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL)
+                refs_sync_undone (reg->ops, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_REMOVE:
+          refs_sync_undone (node->removes, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_MOVE:
+          refs_sync_undone (node->moves, entry, i);
+          break;
+        case VRTC_OP_KIND_META_UNDO:
+        case VRTC_OP_KIND_META_REDO:
+        case VRTC_OP_KIND_UNSUPPORTED:
+        default:
+          break;
+        }
+    }
+}
+
 /* An entry's undone state changed: recompute what its ops touched. */
 static void
 entry_touch (VrtcEngine *engine,
              VrtcEntry  *entry)
 {
+  /* all bits first: a refold must not see some of the entry's ops undone and others not
+   * (two ops of one message on one register) */
+  entry_sync_undone (engine, entry);
   for (guint i = 0; i < entry->msg->n_ops; i++)
     {
       const VrtcOperation *op = &entry->msg->ops[i];
