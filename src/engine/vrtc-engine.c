@@ -45,6 +45,10 @@ enum {
 
 typedef struct {
   guint     index;      /* the fold's state after refs[0, index) */
+  gboolean  is_vec3;    /* the state is a 3-vector, held in vec3 (value is NONE): a late
+                         * op refolds past a few checkpoints, and each would cost a malloc
+                         * and a free */
+  double    vec3[3];
   VrtcValue value;
 } Checkpoint;
 
@@ -135,6 +139,7 @@ struct _Register {
    * a late vector add refolds the refs after it, and those values scattered over the
    * messages cost a cache miss or two each. NULL while the register has no such ref. */
   GArray       *addends;
+  GArray       *checkpoints;  /* Checkpoint by index (live state only); NULL: none yet */
 };
 
 struct _Node {
@@ -185,7 +190,6 @@ struct _VrtcEngine {
   guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
   guint               undo_skip_hi;
   GArray             *redo_heap;      /* RedoItem, a max-heap by the undo's stamp (lazy) */
-  GHashTable         *checkpoints;    /* Register -> GArray of Checkpoint, by index */
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
@@ -445,6 +449,8 @@ register_free (gpointer data)
     g_array_unref (reg->ops);
   if (reg->addends)
     g_array_unref (reg->addends);
+  if (reg->checkpoints)
+    g_array_unref (reg->checkpoints);
   if (reg->base && !reg->base->shared)
     {
       vrtc_value_clear (&reg->base->value);
@@ -656,9 +662,15 @@ register_fold_range (Register        *reg,
       /* every so often, the state so far, for the next late op to start from */
       if (checkpoints != NULL && (i + 1) % CHECKPOINT_EVERY == 0 && (gint) i >= winner_index)
         {
-          Checkpoint cp = { i + 1, VRTC_VALUE_INIT };
+          Checkpoint cp = { i + 1, FALSE, { 0, 0, 0 }, VRTC_VALUE_INIT };
 
-          vrtc_value_copy (&cp.value, out);
+          if (out->kind == VRTC_VALUE_VEC && out->len == 3)
+            {
+              cp.is_vec3 = TRUE;
+              memcpy (cp.vec3, out->u.vec, sizeof cp.vec3);
+            }
+          else
+            vrtc_value_copy (&cp.value, out);
           g_array_append_val (checkpoints, cp);
         }
     }
@@ -717,8 +729,8 @@ register_refold (VrtcEngine *engine,
 {
   VrtcValue value = VRTC_VALUE_INIT;
 
-  if (engine->checkpoints != NULL)
-    g_hash_table_remove (engine->checkpoints, reg);
+  if (reg->checkpoints != NULL)
+    g_array_set_size (reg->checkpoints, 0);
   register_fold (reg, &value);
   register_set_folded (engine, node, reg, &value);
 }
@@ -743,16 +755,12 @@ register_refold_at (VrtcEngine *engine,
       register_refold (engine, node, reg);
       return;
     }
-  if (engine->checkpoints == NULL)
-    engine->checkpoints = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                                 (GDestroyNotify) g_array_unref);
-  cps = g_hash_table_lookup (engine->checkpoints, reg);
-  if (cps == NULL)
+  if (reg->checkpoints == NULL)
     {
-      cps = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
-      g_array_set_clear_func (cps, checkpoint_clear);
-      g_hash_table_insert (engine->checkpoints, reg, cps);
+      reg->checkpoints = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
+      g_array_set_clear_func (reg->checkpoints, checkpoint_clear);
     }
+  cps = reg->checkpoints;
 
   /* those after p have shifted and miss the new ref */
   while (cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > p)
@@ -764,7 +772,14 @@ register_refold_at (VrtcEngine *engine,
     {
       const Checkpoint *cp = &g_array_index (cps, Checkpoint, cps->len - 1);
 
-      vrtc_value_copy (&value, &cp->value);
+      if (cp->is_vec3)
+        {
+          value.kind = VRTC_VALUE_VEC;
+          value.len = 3;
+          value.u.vec = g_memdup2 (cp->vec3, sizeof cp->vec3);
+        }
+      else
+        vrtc_value_copy (&value, &cp->value);
       first = cp->index;
     }
   else
@@ -779,11 +794,10 @@ register_refold_at (VrtcEngine *engine,
 
 /* Checkpoints after index no longer match the refs (one was inserted at index). */
 static void
-checkpoints_drop_after (VrtcEngine *engine,
-                        Register   *reg,
-                        guint       index)
+checkpoints_drop_after (Register *reg,
+                        guint     index)
 {
-  GArray *cps = engine->checkpoints ? g_hash_table_lookup (engine->checkpoints, reg) : NULL;
+  GArray *cps = reg->checkpoints;
 
   while (cps != NULL && cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > index)
     g_array_set_size (cps, cps->len - 1);
@@ -865,7 +879,7 @@ register_add (VrtcEngine  *engine,
 
             set_rejected (added, op->type->kind == VRTC_OP_KIND_SET &&
                                  ref_set_value (added, reg->path) == NULL);
-            checkpoints_drop_after (engine, reg, index);
+            checkpoints_drop_after (reg, index);
             return;
           }
       }
@@ -3922,7 +3936,6 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->orphan_metas, g_hash_table_unref);
   g_clear_pointer (&engine->own, g_ptr_array_unref);
   g_clear_pointer (&engine->redo_heap, g_array_unref);
-  g_clear_pointer (&engine->checkpoints, g_hash_table_unref);
   g_clear_pointer (&engine->by_id, g_hash_table_unref);
   g_clear_pointer (&engine->nodes, g_hash_table_unref);
   g_clear_pointer (&engine->entries, g_ptr_array_unref);
