@@ -140,6 +140,8 @@ struct _Register {
    * messages cost a cache miss or two each. NULL while the register has no such ref. */
   GArray       *addends;
   GArray       *checkpoints;  /* Checkpoint by index (live state only); NULL: none yet */
+  guint         n_sets;       /* refs of ops that set a value (ref_sets_value, active or not):
+                               * with none, a fold does not walk all the refs looking for one */
 };
 
 struct _Node {
@@ -528,48 +530,6 @@ register_get (VrtcEngine *engine,
   return reg;
 }
 
-/* Keeps reg->addends in step with the ref just inserted at index of reg->ops. */
-static void
-addends_insert (Register *reg,
-                guint     index)
-{
-  const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
-  Addend a = { { 0, 0, 0 } };
-
-  if (ref->flags & REF_VEC3_ADD)
-    memcpy (a.d, vrtc_optable_vec3_addend (ref_op (ref)), sizeof a.d);
-  else if (reg->addends == NULL)
-    return;
-  if (reg->addends == NULL)
-    {
-      reg->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
-      g_array_set_size (reg->addends, reg->ops->len - 1);
-    }
-  g_array_insert_val (reg->addends, index, a);
-}
-
-/* refs_remove on a register's refs, and their addends. */
-static gboolean
-register_remove_ref (Register  *reg,
-                     VrtcEntry *entry,
-                     guint32    op_index)
-{
-  for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
-    {
-      OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
-
-      if (ref->entry == entry && ref->op_index == op_index)
-        {
-          set_rejected (ref, FALSE);
-          g_array_remove_index (reg->ops, i - 1);
-          if (reg->addends != NULL)
-            g_array_remove_index (reg->addends, i - 1);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* The value a set-like ref would write, or NULL when it is not a valid set. */
 static const VrtcValue *
 ref_set_value (const OpRef *ref,
@@ -612,6 +572,54 @@ ref_sets_value (const OpRef *ref)
   return (ref->flags & (REF_IS_SET | REF_SET_BAD)) == REF_IS_SET;
 }
 
+/* Keeps reg->addends and reg->n_sets in step with the ref just inserted at index of
+ * reg->ops. */
+static void
+register_note_insert (Register *reg,
+                      guint     index)
+{
+  const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
+  Addend a = { { 0, 0, 0 } };
+
+  if (ref_sets_value (ref))
+    reg->n_sets++;
+
+  if (ref->flags & REF_VEC3_ADD)
+    memcpy (a.d, vrtc_optable_vec3_addend (ref_op (ref)), sizeof a.d);
+  else if (reg->addends == NULL)
+    return;
+  if (reg->addends == NULL)
+    {
+      reg->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
+      g_array_set_size (reg->addends, reg->ops->len - 1);
+    }
+  g_array_insert_val (reg->addends, index, a);
+}
+
+/* refs_remove on a register's refs, and their addends. */
+static gboolean
+register_remove_ref (Register  *reg,
+                     VrtcEntry *entry,
+                     guint32    op_index)
+{
+  for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          set_rejected (ref, FALSE);
+          if (ref_sets_value (ref))
+            reg->n_sets--;
+          g_array_remove_index (reg->ops, i - 1);
+          if (reg->addends != NULL)
+            g_array_remove_index (reg->addends, i - 1);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The set a fold starts from: the newest active set with a value, unless the base's set is
  * newer. *winner_index is its index in reg->ops, or -1 when the fold starts at the base. */
 static const VrtcValue *
@@ -619,7 +627,7 @@ register_start (Register  *reg,
                 VrtcStamp *from,
                 gint      *winner_index)
 {
-  guint n = reg->ops ? reg->ops->len : 0;
+  guint n = reg->ops && reg->n_sets > 0 ? reg->ops->len : 0;
 
   *from = VRTC_STAMP_ZERO;
   *winner_index = -1;
@@ -834,7 +842,7 @@ register_add (VrtcEngine  *engine,
   if (reg->ops == NULL)
     reg->ops = refs_new ();
   index = refs_insert (reg->ops, ref);
-  addends_insert (reg, index);
+  register_note_insert (reg, index);
   added = &g_array_index (reg->ops, OpRef, index);
 
   if (index + 1 == reg->ops->len && ref_active (added) &&
@@ -4286,4 +4294,66 @@ vrtc_engine_compact (VrtcEngine *engine)
   engine->offset += n;
   emit_journal (engine, 0, n, 0);
   return n;
+}
+
+static char *
+check_refs (GArray     *refs,
+            Register   *reg,
+            const char *key)
+{
+  guint n_sets = 0;
+
+  if (reg != NULL && reg->addends != NULL && (refs == NULL || reg->addends->len != refs->len))
+    return g_strdup_printf ("%s.%s: %u addends for %u refs", key, reg->path,
+                            reg->addends->len, refs->len);
+  for (guint i = 0; refs != NULL && i < refs->len; i++)
+    {
+      const OpRef *ref = &g_array_index (refs, OpRef, i);
+      const VrtcOperation *op = ref_op (ref);
+      const double *addend = op->type->kind == VRTC_OP_KIND_DELTA
+        ? vrtc_optable_vec3_addend (op) : NULL;
+
+      if (((ref->flags & REF_UNDONE) != 0) != (gboolean) ref->entry->undone)
+        return g_strdup_printf ("%s: ref %u: REF_UNDONE is not its entry's undone", key, i);
+      if (reg == NULL)
+        continue;
+      if (((ref->flags & REF_VEC3_ADD) != 0) != (addend != NULL))
+        return g_strdup_printf ("%s.%s: ref %u: REF_VEC3_ADD is wrong", key, reg->path, i);
+      if (addend != NULL &&
+          (reg->addends == NULL ||
+           memcmp (g_array_index (reg->addends, Addend, i).d, addend, sizeof (Addend)) != 0))
+        return g_strdup_printf ("%s.%s: ref %u: addend differs from its op's value", key,
+                                reg->path, i);
+      if (ref_sets_value (ref))
+        n_sets++;
+    }
+  if (reg != NULL && n_sets != reg->n_sets)
+    return g_strdup_printf ("%s.%s: n_sets %u, %u refs set a value", key, reg->path,
+                            reg->n_sets, n_sets);
+  return NULL;
+}
+
+char *
+vrtc_engine_check_refs (VrtcEngine *engine)
+{
+  GHashTableIter iter;
+  Node *node;
+
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      GArray *lists[] = { node->inserts, node->removes, node->moves };
+      Register *reg;
+      char *error;
+
+      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+        if ((error = check_refs (lists[l], NULL, node->key)) != NULL)
+          return error;
+      NODE_FOREACH_REG (node, r, reg)
+        if ((error = check_refs (reg->ops, reg, node->key)) != NULL)
+          return error;
+    }
+  return NULL;
 }
