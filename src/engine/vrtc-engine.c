@@ -1376,14 +1376,14 @@ clock_raise (VrtcEngine *engine,
              const char *session,
              guint64     count)
 {
-  gpointer old;
+  gpointer old, key;
   const char *interned;
 
-  if (g_hash_table_lookup_extended (engine->clock_counts, session, NULL, &old))
+  if (g_hash_table_lookup_extended (engine->clock_counts, session, &key, &old))
     {
       if ((guint64) GPOINTER_TO_SIZE (old) >= count)
         return;
-      interned = intern (engine, session);
+      interned = key;   /* the table's keys are interned */
       g_hash_table_insert (engine->clock_counts, (char *) interned, GSIZE_TO_POINTER ((gsize) count));
       /* same sessions: patch the sorted copy in place */
       if (!engine->clock_stale)
