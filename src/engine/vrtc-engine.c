@@ -28,7 +28,8 @@ enum {
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
   REF_IS_SET        = 1 << 2,   /* a set or an insert: kept here so folds need not reach the op */
   REF_SET_BAD       = 1 << 3,   /* a set whose value its type refuses: it sets nothing */
-  REF_VEC3_ADD      = 1 << 5,   /* a delta whose fold on a 3-vector adds reg->addends[i] */
+  REF_VEC3_ADD      = 1 << 5,   /* a delta whose fold on a 3-vector adds
+                                 * reg->fold->addends[i] */
   REF_UNDONE        = 1 << 4,   /* entry->undone, copied so that live folds need not load
                                  * the entry of every ref (a cache miss each): apply_op sets
                                  * it, entry_touch keeps it in step */
@@ -130,18 +131,24 @@ typedef struct {
   double d[3];
 } Addend;
 
+/* What a register keeps to refold quickly after a late op: only registers that had a
+ * vector add or a late op get one, so that a loaded scene's registers stay small. */
+typedef struct {
+  /* Addend per ref of ops (same length and order), the values of its REF_VEC3_ADD refs:
+   * a late vector add refolds the refs after it, and those values scattered over the
+   * messages cost a cache miss or two each. NULL while the register has no such ref. */
+  GArray *addends;
+  GArray *checkpoints;        /* Checkpoint by index (live state only); NULL: none yet */
+  guint   n_sets;             /* refs of ops that set a value (ref_sets_value, active or not):
+                               * with none, a fold does not walk all the refs looking for one */
+} RegisterFold;
+
 struct _Register {
   const char   *path;         /* interned in the engine */
   VrtcValue     value;
   GArray       *ops;          /* OpRef sorted by stamp */
   RegisterBase *base;
-  /* Addend per ref of ops (same length and order), the values of its REF_VEC3_ADD refs:
-   * a late vector add refolds the refs after it, and those values scattered over the
-   * messages cost a cache miss or two each. NULL while the register has no such ref. */
-  GArray       *addends;
-  GArray       *checkpoints;  /* Checkpoint by index (live state only); NULL: none yet */
-  guint         n_sets;       /* refs of ops that set a value (ref_sets_value, active or not):
-                               * with none, a fold does not walk all the refs looking for one */
+  RegisterFold *fold;         /* NULL until needed (register_fold_data) */
 };
 
 struct _Node {
@@ -460,10 +467,12 @@ register_free (gpointer data)
   vrtc_value_clear (&reg->value);
   if (reg->ops)
     g_array_unref (reg->ops);
-  if (reg->addends)
-    g_array_unref (reg->addends);
-  if (reg->checkpoints)
-    g_array_unref (reg->checkpoints);
+  if (reg->fold)
+    {
+      g_clear_pointer (&reg->fold->addends, g_array_unref);
+      g_clear_pointer (&reg->fold->checkpoints, g_array_unref);
+      g_free (reg->fold);
+    }
   if (reg->base && !reg->base->shared)
     {
       vrtc_value_clear (&reg->base->value);
@@ -572,28 +581,48 @@ ref_sets_value (const OpRef *ref)
   return (ref->flags & (REF_IS_SET | REF_SET_BAD)) == REF_IS_SET;
 }
 
-/* Keeps reg->addends and reg->n_sets in step with the ref just inserted at index of
- * reg->ops. */
+/* reg->fold, made on first use from the refs there are. */
+static RegisterFold *
+register_fold_data (Register *reg)
+{
+  if (reg->fold == NULL)
+    {
+      reg->fold = g_new0 (RegisterFold, 1);
+      for (guint i = 0; reg->ops != NULL && i < reg->ops->len; i++)
+        if (ref_sets_value (&g_array_index (reg->ops, OpRef, i)))
+          reg->fold->n_sets++;
+    }
+  return reg->fold;
+}
+
+/* Keeps reg->fold in step with the ref just inserted at index of reg->ops. */
 static void
 register_note_insert (Register *reg,
                       guint     index)
 {
   const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
   Addend a = { { 0, 0, 0 } };
+  RegisterFold *fold = reg->fold;
 
-  if (ref_sets_value (ref))
-    reg->n_sets++;
+  if (fold == NULL)
+    {
+      if (!(ref->flags & REF_VEC3_ADD))
+        return;
+      fold = register_fold_data (reg);   /* counts this ref too */
+    }
+  else if (ref_sets_value (ref))
+    fold->n_sets++;
 
   if (ref->flags & REF_VEC3_ADD)
     memcpy (a.d, vrtc_optable_vec3_addend (ref_op (ref)), sizeof a.d);
-  else if (reg->addends == NULL)
+  else if (fold->addends == NULL)
     return;
-  if (reg->addends == NULL)
+  if (fold->addends == NULL)
     {
-      reg->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
-      g_array_set_size (reg->addends, reg->ops->len - 1);
+      fold->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
+      g_array_set_size (fold->addends, reg->ops->len - 1);
     }
-  g_array_insert_val (reg->addends, index, a);
+  g_array_insert_val (fold->addends, index, a);
 }
 
 /* refs_remove on a register's refs, and their addends. */
@@ -609,11 +638,11 @@ register_remove_ref (Register  *reg,
       if (ref->entry == entry && ref->op_index == op_index)
         {
           set_rejected (ref, FALSE);
-          if (ref_sets_value (ref))
-            reg->n_sets--;
+          if (reg->fold != NULL && ref_sets_value (ref))
+            reg->fold->n_sets--;
           g_array_remove_index (reg->ops, i - 1);
-          if (reg->addends != NULL)
-            g_array_remove_index (reg->addends, i - 1);
+          if (reg->fold != NULL && reg->fold->addends != NULL)
+            g_array_remove_index (reg->fold->addends, i - 1);
           return TRUE;
         }
     }
@@ -627,7 +656,7 @@ register_start (Register  *reg,
                 VrtcStamp *from,
                 gint      *winner_index)
 {
-  guint n = reg->ops && reg->n_sets > 0 ? reg->ops->len : 0;
+  guint n = reg->ops && (reg->fold == NULL || reg->fold->n_sets > 0) ? reg->ops->len : 0;
 
   *from = VRTC_STAMP_ZERO;
   *winner_index = -1;
@@ -674,7 +703,8 @@ register_fold_range (Register        *reg,
       else if (stamp_compare (&ref->stamp, from) <= 0)
         set_rejected (ref, FALSE);
       else if ((ref->flags & REF_VEC3_ADD) && out->kind == VRTC_VALUE_VEC && out->len == 3)
-        set_rejected (ref, !vrtc_optable_vec3_add (out, g_array_index (reg->addends, Addend, i).d));
+        set_rejected (ref, !vrtc_optable_vec3_add (out, g_array_index (reg->fold->addends, Addend,
+                                                                       i).d));
       else
         set_rejected (ref, !vrtc_optable_fold (ref_op (ref), out));
 
@@ -748,8 +778,8 @@ register_refold (VrtcEngine *engine,
 {
   VrtcValue value = VRTC_VALUE_INIT;
 
-  if (reg->checkpoints != NULL)
-    g_array_set_size (reg->checkpoints, 0);
+  if (reg->fold != NULL && reg->fold->checkpoints != NULL)
+    g_array_set_size (reg->fold->checkpoints, 0);
   register_fold (reg, &value);
   register_set_folded (engine, node, reg, &value);
 }
@@ -766,6 +796,7 @@ register_refold_at (VrtcEngine *engine,
   VrtcStamp from;
   gint winner_index;
   const VrtcValue *start;
+  RegisterFold *fold;
   GArray *cps;
   guint first = 0;
 
@@ -774,12 +805,13 @@ register_refold_at (VrtcEngine *engine,
       register_refold (engine, node, reg);
       return;
     }
-  if (reg->checkpoints == NULL)
+  fold = register_fold_data (reg);
+  if (fold->checkpoints == NULL)
     {
-      reg->checkpoints = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
-      g_array_set_clear_func (reg->checkpoints, checkpoint_clear);
+      fold->checkpoints = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
+      g_array_set_clear_func (fold->checkpoints, checkpoint_clear);
     }
-  cps = reg->checkpoints;
+  cps = fold->checkpoints;
 
   /* those after p have shifted and miss the new ref */
   while (cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > p)
@@ -816,7 +848,7 @@ static void
 checkpoints_drop_after (Register *reg,
                         guint     index)
 {
-  GArray *cps = reg->checkpoints;
+  GArray *cps = reg->fold != NULL ? reg->fold->checkpoints : NULL;
 
   while (cps != NULL && cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > index)
     g_array_set_size (cps, cps->len - 1);
@@ -874,7 +906,8 @@ register_add (VrtcEngine  *engine,
         }
       else if ((added->flags & REF_VEC3_ADD) && reg->value.kind == VRTC_VALUE_VEC &&
                reg->value.len == 3
-               ? vrtc_optable_vec3_add (&reg->value, g_array_index (reg->addends, Addend, index).d)
+               ? vrtc_optable_vec3_add (&reg->value,
+                                        g_array_index (reg->fold->addends, Addend, index).d)
                : vrtc_optable_fold (op, &reg->value))
         {
           set_rejected (added, FALSE);
@@ -4302,10 +4335,11 @@ check_refs (GArray     *refs,
             const char *key)
 {
   guint n_sets = 0;
+  GArray *addends = reg != NULL && reg->fold != NULL ? reg->fold->addends : NULL;
 
-  if (reg != NULL && reg->addends != NULL && (refs == NULL || reg->addends->len != refs->len))
+  if (addends != NULL && (refs == NULL || addends->len != refs->len))
     return g_strdup_printf ("%s.%s: %u addends for %u refs", key, reg->path,
-                            reg->addends->len, refs->len);
+                            addends->len, refs ? refs->len : 0);
   for (guint i = 0; refs != NULL && i < refs->len; i++)
     {
       const OpRef *ref = &g_array_index (refs, OpRef, i);
@@ -4320,16 +4354,16 @@ check_refs (GArray     *refs,
       if (((ref->flags & REF_VEC3_ADD) != 0) != (addend != NULL))
         return g_strdup_printf ("%s.%s: ref %u: REF_VEC3_ADD is wrong", key, reg->path, i);
       if (addend != NULL &&
-          (reg->addends == NULL ||
-           memcmp (g_array_index (reg->addends, Addend, i).d, addend, sizeof (Addend)) != 0))
+          (addends == NULL ||
+           memcmp (g_array_index (addends, Addend, i).d, addend, sizeof (Addend)) != 0))
         return g_strdup_printf ("%s.%s: ref %u: addend differs from its op's value", key,
                                 reg->path, i);
       if (ref_sets_value (ref))
         n_sets++;
     }
-  if (reg != NULL && n_sets != reg->n_sets)
+  if (reg != NULL && reg->fold != NULL && n_sets != reg->fold->n_sets)
     return g_strdup_printf ("%s.%s: n_sets %u, %u refs set a value", key, reg->path,
-                            reg->n_sets, n_sets);
+                            reg->fold->n_sets, n_sets);
   return NULL;
 }
 
