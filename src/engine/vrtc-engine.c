@@ -28,6 +28,11 @@ enum {
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
   REF_IS_SET        = 1 << 2,   /* a set or an insert: kept here so folds need not reach the op */
   REF_SET_BAD       = 1 << 3,   /* a set whose value its type refuses: it sets nothing */
+  REF_VEC3_ADD      = 1 << 5,   /* a delta whose fold on a 3-vector adds
+                                 * reg->fold->addends[i] */
+  REF_UNDONE        = 1 << 4,   /* entry->undone, copied so that live folds need not load
+                                 * the entry of every ref (a cache miss each): apply_op sets
+                                 * it, entry_touch keeps it in step */
 };
 
 /*
@@ -41,6 +46,10 @@ enum {
 
 typedef struct {
   guint     index;      /* the fold's state after refs[0, index) */
+  gboolean  is_vec3;    /* the state is a 3-vector, held in vec3 (value is NONE): a late
+                         * op refolds past a few checkpoints, and each would cost a malloc
+                         * and a free */
+  double    vec3[3];
   VrtcValue value;
 } Checkpoint;
 
@@ -159,11 +168,28 @@ base_set_insert (NodeBase        *base,
   base->reg_base.set = base->reg_base.max = *insert;
 }
 
+typedef struct {
+  double d[3];
+} Addend;
+
+/* What a register keeps to refold quickly after a late op: only registers that had a
+ * vector add or a late op get one, so that a loaded scene's registers stay small. */
+typedef struct {
+  /* Addend per ref of ops (same length and order), the values of its REF_VEC3_ADD refs:
+   * a late vector add refolds the refs after it, and those values scattered over the
+   * messages cost a cache miss or two each. NULL while the register has no such ref. */
+  GArray *addends;
+  GArray *checkpoints;        /* Checkpoint by index (live state only); NULL: none yet */
+  guint   n_sets;             /* refs of ops that set a value (ref_sets_value, active or not):
+                               * with none, a fold does not walk all the refs looking for one */
+} RegisterFold;
+
 struct _Register {
   const char   *path;         /* interned in the engine */
   VrtcValue     value;
   GArray       *ops;          /* OpRef sorted by stamp */
   RegisterBase *base;
+  RegisterFold *fold;         /* NULL until needed (register_fold_data) */
 };
 
 static inline VrtcStamp
@@ -288,7 +314,6 @@ struct _VrtcEngine {
   guint               undo_skip_lo;   /* own[lo..hi) are known undone or meta: undo() skips them */
   guint               undo_skip_hi;
   GArray             *redo_heap;      /* RedoItem, a max-heap by the undo's stamp (lazy) */
-  GHashTable         *checkpoints;    /* Register -> GArray of Checkpoint, by index */
   GHashTable         *orphan_metas;   /* target id -> GArray of MetaRef */
   VrtcEntry          *pending;
 
@@ -526,7 +551,7 @@ static inline gboolean
 ref_active (const OpRef *ref)
 {
   if (eval_at == G_MAXUINT)
-    return !ref->entry->undone;
+    return (ref->flags & REF_UNDONE) == 0;
   return ref->entry->position <= eval_at && !entry_undone_at (ref->entry);
 }
 
@@ -579,24 +604,48 @@ set_rejected (OpRef    *ref,
     }
 }
 
-/* Inserts ref keeping the array sorted; returns its index. */
+/* vrtc_stamp_compare, with the usual cases (lamports differ, or the same session) decided
+ * here without a call: refs_insert and the folds compare stamps all the time. */
+static inline int
+stamp_compare (const VrtcStamp *a,
+               const VrtcStamp *b)
+{
+  if (a->lamport != b->lamport)
+    return a->lamport < b->lamport ? -1 : 1;
+  if (a->session == b->session)
+    return a->index < b->index ? -1 : a->index > b->index;
+  return vrtc_stamp_compare (a, b);
+}
+
+#define REFS_SCAN_BACK 32
+
+/* Inserts ref keeping the array sorted (before equal stamps); returns its index. */
 static guint
 refs_insert (GArray      *refs,
              const OpRef *ref)
 {
-  guint lo = 0, hi = refs->len;
+  guint lo = 0, hi = refs->len, stop;
 
   /* arrivals are mostly in stamp order: check the end first */
-  if (hi == 0 || vrtc_stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
+  if (hi == 0 || stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
     {
       g_array_append_val (refs, *ref);
       return refs->len - 1;
     }
+  /* A late op usually lands among the last few dozen refs, which the insertion moves and
+   * the refold reads anyway: walking back over them costs more compares than a binary
+   * search but fewer cache misses, and the loads do not wait on each other. */
+  stop = hi > REFS_SCAN_BACK ? hi - REFS_SCAN_BACK : 0;
+  hi--;
+  while (hi > stop && stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) >= 0)
+    hi--;
+  if (hi > stop || stop == 0)
+    lo = hi;
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
 
-      if (vrtc_stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
+      if (stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
         lo = mid + 1;
       else
         hi = mid;
@@ -676,6 +725,12 @@ register_free (Node     *node,
   vrtc_value_clear (&reg->value);
   if (reg->ops)
     g_array_unref (reg->ops);
+  if (reg->fold)
+    {
+      g_clear_pointer (&reg->fold->addends, g_array_unref);
+      g_clear_pointer (&reg->fold->checkpoints, g_array_unref);
+      g_free (reg->fold);
+    }
   if (reg->base && !reg->base->shared)
     {
       vrtc_value_clear (&reg->base->value);
@@ -796,6 +851,74 @@ ref_sets_value (const OpRef *ref)
   return (ref->flags & (REF_IS_SET | REF_SET_BAD)) == REF_IS_SET;
 }
 
+/* reg->fold, made on first use from the refs there are. */
+static RegisterFold *
+register_fold_data (Register *reg)
+{
+  if (reg->fold == NULL)
+    {
+      reg->fold = g_new0 (RegisterFold, 1);
+      for (guint i = 0; reg->ops != NULL && i < reg->ops->len; i++)
+        if (ref_sets_value (&g_array_index (reg->ops, OpRef, i)))
+          reg->fold->n_sets++;
+    }
+  return reg->fold;
+}
+
+/* Keeps reg->fold in step with the ref just inserted at index of reg->ops. */
+static void
+register_note_insert (Register *reg,
+                      guint     index)
+{
+  const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
+  Addend a = { { 0, 0, 0 } };
+  RegisterFold *fold = reg->fold;
+
+  if (fold == NULL)
+    {
+      if (!(ref->flags & REF_VEC3_ADD))
+        return;
+      fold = register_fold_data (reg);   /* counts this ref too */
+    }
+  else if (ref_sets_value (ref))
+    fold->n_sets++;
+
+  if (ref->flags & REF_VEC3_ADD)
+    memcpy (a.d, vrtc_optable_vec3_addend (ref_op (ref)), sizeof a.d);
+  else if (fold->addends == NULL)
+    return;
+  if (fold->addends == NULL)
+    {
+      fold->addends = g_array_sized_new (FALSE, TRUE, sizeof (Addend), reg->ops->len);
+      g_array_set_size (fold->addends, reg->ops->len - 1);
+    }
+  g_array_insert_val (fold->addends, index, a);
+}
+
+/* refs_remove on a register's refs, and their addends. */
+static gboolean
+register_remove_ref (Register  *reg,
+                     VrtcEntry *entry,
+                     guint32    op_index)
+{
+  for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          set_rejected (ref, FALSE);
+          if (reg->fold != NULL && ref_sets_value (ref))
+            reg->fold->n_sets--;
+          g_array_remove_index (reg->ops, i - 1);
+          if (reg->fold != NULL && reg->fold->addends != NULL)
+            g_array_remove_index (reg->fold->addends, i - 1);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The set a fold starts from: the newest active set with a value, unless the base's set is
  * newer. *winner_index is its index in reg->ops, or -1 when the fold starts at the base. */
 static const VrtcValue *
@@ -803,7 +926,7 @@ register_start (Register  *reg,
                 VrtcStamp *from,
                 gint      *winner_index)
 {
-  guint n = reg->ops ? reg->ops->len : 0;
+  guint n = reg->ops && (reg->fold == NULL || reg->fold->n_sets > 0) ? reg->ops->len : 0;
 
   *from = VRTC_STAMP_ZERO;
   *winner_index = -1;
@@ -813,7 +936,7 @@ register_start (Register  *reg,
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
-          if (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->set) > 0)
+          if (reg->base == NULL || stamp_compare (&ref->stamp, &reg->base->set) > 0)
             {
               *from = ref->stamp;
               *winner_index = (gint) (i - 1);
@@ -847,17 +970,26 @@ register_fold_range (Register        *reg,
         ;
       else if (ref_is_set (ref))
         set_rejected (ref, (ref->flags & REF_SET_BAD) != 0);
-      else if (vrtc_stamp_compare (&ref->stamp, from) <= 0)
+      else if (stamp_compare (&ref->stamp, from) <= 0)
         set_rejected (ref, FALSE);
+      else if ((ref->flags & REF_VEC3_ADD) && out->kind == VRTC_VALUE_VEC && out->len == 3)
+        set_rejected (ref, !vrtc_optable_vec3_add (out, g_array_index (reg->fold->addends, Addend,
+                                                                       i).d));
       else
         set_rejected (ref, !vrtc_optable_fold (ref_op (ref), out));
 
       /* every so often, the state so far, for the next late op to start from */
       if (checkpoints != NULL && (i + 1) % CHECKPOINT_EVERY == 0 && (gint) i >= winner_index)
         {
-          Checkpoint cp = { i + 1, VRTC_VALUE_INIT };
+          Checkpoint cp = { i + 1, FALSE, { 0, 0, 0 }, VRTC_VALUE_INIT };
 
-          vrtc_value_copy (&cp.value, out);
+          if (out->kind == VRTC_VALUE_VEC && out->len == 3)
+            {
+              cp.is_vec3 = TRUE;
+              memcpy (cp.vec3, out->u.vec, sizeof cp.vec3);
+            }
+          else
+            vrtc_value_copy (&cp.value, out);
           g_array_append_val (checkpoints, cp);
         }
     }
@@ -916,8 +1048,8 @@ register_refold (VrtcEngine *engine,
 {
   VrtcValue value = VRTC_VALUE_INIT;
 
-  if (engine->checkpoints != NULL)
-    g_hash_table_remove (engine->checkpoints, reg);
+  if (reg->fold != NULL && reg->fold->checkpoints != NULL)
+    g_array_set_size (reg->fold->checkpoints, 0);
   register_fold (reg, &value);
   register_set_folded (engine, node, reg, &value);
 }
@@ -934,6 +1066,7 @@ register_refold_at (VrtcEngine *engine,
   VrtcStamp from;
   gint winner_index;
   const VrtcValue *start;
+  RegisterFold *fold;
   GArray *cps;
   guint first = 0;
 
@@ -942,16 +1075,13 @@ register_refold_at (VrtcEngine *engine,
       register_refold (engine, node, reg);
       return;
     }
-  if (engine->checkpoints == NULL)
-    engine->checkpoints = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                                 (GDestroyNotify) g_array_unref);
-  cps = g_hash_table_lookup (engine->checkpoints, reg);
-  if (cps == NULL)
+  fold = register_fold_data (reg);
+  if (fold->checkpoints == NULL)
     {
-      cps = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
-      g_array_set_clear_func (cps, checkpoint_clear);
-      g_hash_table_insert (engine->checkpoints, reg, cps);
+      fold->checkpoints = g_array_new (FALSE, FALSE, sizeof (Checkpoint));
+      g_array_set_clear_func (fold->checkpoints, checkpoint_clear);
     }
+  cps = fold->checkpoints;
 
   /* those after p have shifted and miss the new ref */
   while (cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > p)
@@ -963,7 +1093,14 @@ register_refold_at (VrtcEngine *engine,
     {
       const Checkpoint *cp = &g_array_index (cps, Checkpoint, cps->len - 1);
 
-      vrtc_value_copy (&value, &cp->value);
+      if (cp->is_vec3)
+        {
+          value.kind = VRTC_VALUE_VEC;
+          value.len = 3;
+          value.u.vec = g_memdup2 (cp->vec3, sizeof cp->vec3);
+        }
+      else
+        vrtc_value_copy (&value, &cp->value);
       first = cp->index;
     }
   else
@@ -978,11 +1115,10 @@ register_refold_at (VrtcEngine *engine,
 
 /* Checkpoints after index no longer match the refs (one was inserted at index). */
 static void
-checkpoints_drop_after (VrtcEngine *engine,
-                        Register   *reg,
-                        guint       index)
+checkpoints_drop_after (Register *reg,
+                        guint     index)
 {
-  GArray *cps = engine->checkpoints ? g_hash_table_lookup (engine->checkpoints, reg) : NULL;
+  GArray *cps = reg->fold != NULL ? reg->fold->checkpoints : NULL;
 
   while (cps != NULL && cps->len > 0 && g_array_index (cps, Checkpoint, cps->len - 1).index > index)
     g_array_set_size (cps, cps->len - 1);
@@ -1008,10 +1144,11 @@ register_add (VrtcEngine  *engine,
   if (reg->ops == NULL)
     reg->ops = refs_new ();
   index = refs_insert (reg->ops, ref);
+  register_note_insert (reg, index);
   added = &g_array_index (reg->ops, OpRef, index);
 
   if (index + 1 == reg->ops->len && ref_active (added) &&
-      (reg->base == NULL || vrtc_stamp_compare (&ref->stamp, &reg->base->max) > 0))
+      (reg->base == NULL || stamp_compare (&ref->stamp, &reg->base->max) > 0))
     {
       const VrtcOperation *op = ref_op (added);
 
@@ -1037,7 +1174,11 @@ register_add (VrtcEngine  *engine,
               emit_property (engine, node, reg->path);
             }
         }
-      else if (vrtc_optable_fold (op, &reg->value))
+      else if ((added->flags & REF_VEC3_ADD) && reg->value.kind == VRTC_VALUE_VEC &&
+               reg->value.len == 3
+               ? vrtc_optable_vec3_add (&reg->value,
+                                        g_array_index (reg->fold->addends, Addend, index).d)
+               : vrtc_optable_fold (op, &reg->value))
         {
           set_rejected (added, FALSE);
           emit_property (engine, node, reg->path);
@@ -1060,7 +1201,7 @@ register_add (VrtcEngine  *engine,
 
             set_rejected (added, op->type->kind == VRTC_OP_KIND_SET &&
                                  ref_set_value (added, reg->path) == NULL);
-            checkpoints_drop_after (engine, reg, index);
+            checkpoints_drop_after (reg, index);
             return;
           }
       }
@@ -1751,6 +1892,10 @@ apply_op (VrtcEngine *engine,
 
   if (op->type->kind == VRTC_OP_KIND_SET && !op->type->check (op))
     ref.flags |= REF_SET_BAD;
+  if (entry->undone)
+    ref.flags |= REF_UNDONE;
+  if (op->type->kind == VRTC_OP_KIND_DELTA && vrtc_optable_vec3_addend (op) != NULL)
+    ref.flags |= REF_VEC3_ADD;
   Node *node;
 
   switch (op->type->kind)
@@ -1838,7 +1983,7 @@ unapply_op (VrtcEngine *engine,
     case VRTC_OP_KIND_SET:
     case VRTC_OP_KIND_DELTA:
       if ((reg = register_get (engine, node, op->path, FALSE)) != NULL &&
-          refs_remove (reg->ops, entry, i))
+          register_remove_ref (reg, entry, i))
         register_refold (engine, node, reg);
       break;
     case VRTC_OP_KIND_NODE_INSERT:
@@ -1846,7 +1991,7 @@ unapply_op (VrtcEngine *engine,
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL &&
-              refs_remove (reg->ops, entry, i))
+              register_remove_ref (reg, entry, i))
             register_refold (engine, node, reg);
       node_refresh (engine, node);
       break;
@@ -1866,11 +2011,77 @@ unapply_op (VrtcEngine *engine,
     }
 }
 
+/* Copies entry->undone into the REF_UNDONE bit of the entry's op i in refs. */
+static void
+refs_sync_undone (GArray    *refs,
+                  VrtcEntry *entry,
+                  guint32    op_index)
+{
+  for (guint i = refs ? refs->len : 0; i > 0; i--)
+    {
+      OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+
+      if (ref->entry == entry && ref->op_index == op_index)
+        {
+          if (entry->undone)
+            ref->flags |= REF_UNDONE;
+          else
+            ref->flags &= ~REF_UNDONE;
+          return;
+        }
+    }
+}
+
+/* Brings the REF_UNDONE bits of every ref of entry in line with entry->undone. */
+static void
+entry_sync_undone (VrtcEngine *engine,
+                   VrtcEntry  *entry)
+{
+  for (guint i = 0; i < entry->msg->n_ops; i++)
+    {
+      const VrtcOperation *op = &entry->msg->ops[i];
+      Node *node = op->key ? node_get (engine, op->key, FALSE) : NULL;
+      Register *reg;
+
+      if (node == NULL)
+        continue;
+      switch (op->type->kind)
+        {
+        case VRTC_OP_KIND_SET:
+        case VRTC_OP_KIND_DELTA:
+          if ((reg = register_get (engine, node, op->path, FALSE)) != NULL)
+            refs_sync_undone (reg->ops, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_INSERT:
+          refs_sync_undone (node->inserts, entry, i);
+          if (op->value.kind == VRTC_VALUE_OBJECT)
+            for (guint m = 0; m < op->value.len; m++)
+              if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL)
+                refs_sync_undone (reg->ops, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_REMOVE:
+          refs_sync_undone (node->removes, entry, i);
+          break;
+        case VRTC_OP_KIND_NODE_MOVE:
+          refs_sync_undone (node->moves, entry, i);
+          break;
+        case VRTC_OP_KIND_META_UNDO:
+        case VRTC_OP_KIND_META_REDO:
+        case VRTC_OP_KIND_UNSUPPORTED:
+        default:
+          break;
+        }
+    }
+}
+
 /* An entry's undone state changed: recompute what its ops touched. */
 static void
 entry_touch (VrtcEngine *engine,
              VrtcEntry  *entry)
 {
+  /* all bits first: a refold must not see some of the entry's ops undone and others not
+   * (two ops of one message on one register) */
+  entry_sync_undone (engine, entry);
   for (guint i = 0; i < entry->msg->n_ops; i++)
     {
       const VrtcOperation *op = &entry->msg->ops[i];
@@ -4500,7 +4711,6 @@ engine_clear_state (VrtcEngine *engine)
   g_clear_pointer (&engine->orphan_metas, g_hash_table_unref);
   g_clear_pointer (&engine->own, g_ptr_array_unref);
   g_clear_pointer (&engine->redo_heap, g_array_unref);
-  g_clear_pointer (&engine->checkpoints, g_hash_table_unref);
   g_clear_pointer (&engine->by_id.slots, g_free);
   engine->by_id.mask = engine->by_id.len = 0;
   g_clear_pointer (&engine->committed.slots, g_free);
@@ -4854,4 +5064,67 @@ vrtc_engine_compact (VrtcEngine *engine)
   engine->offset += n;
   emit_journal (engine, 0, n, 0);
   return n;
+}
+
+static char *
+check_refs (GArray     *refs,
+            Register   *reg,
+            const char *key)
+{
+  guint n_sets = 0;
+  GArray *addends = reg != NULL && reg->fold != NULL ? reg->fold->addends : NULL;
+
+  if (addends != NULL && (refs == NULL || addends->len != refs->len))
+    return g_strdup_printf ("%s.%s: %u addends for %u refs", key, reg->path,
+                            addends->len, refs ? refs->len : 0);
+  for (guint i = 0; refs != NULL && i < refs->len; i++)
+    {
+      const OpRef *ref = &g_array_index (refs, OpRef, i);
+      const VrtcOperation *op = ref_op (ref);
+      const double *addend = op->type->kind == VRTC_OP_KIND_DELTA
+        ? vrtc_optable_vec3_addend (op) : NULL;
+
+      if (((ref->flags & REF_UNDONE) != 0) != (gboolean) ref->entry->undone)
+        return g_strdup_printf ("%s: ref %u: REF_UNDONE is not its entry's undone", key, i);
+      if (reg == NULL)
+        continue;
+      if (((ref->flags & REF_VEC3_ADD) != 0) != (addend != NULL))
+        return g_strdup_printf ("%s.%s: ref %u: REF_VEC3_ADD is wrong", key, reg->path, i);
+      if (addend != NULL &&
+          (addends == NULL ||
+           memcmp (g_array_index (addends, Addend, i).d, addend, sizeof (Addend)) != 0))
+        return g_strdup_printf ("%s.%s: ref %u: addend differs from its op's value", key,
+                                reg->path, i);
+      if (ref_sets_value (ref))
+        n_sets++;
+    }
+  if (reg != NULL && reg->fold != NULL && n_sets != reg->fold->n_sets)
+    return g_strdup_printf ("%s.%s: n_sets %u, %u refs set a value", key, reg->path,
+                            reg->fold->n_sets, n_sets);
+  return NULL;
+}
+
+char *
+vrtc_engine_check_refs (VrtcEngine *engine)
+{
+  GHashTableIter iter;
+  Node *node;
+
+  g_return_val_if_fail (engine->view_of == NULL, NULL);
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      GArray *lists[] = { node->inserts, node->removes, node->moves };
+      Register *reg;
+      char *error;
+
+      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+        if ((error = check_refs (lists[l], NULL, node->key)) != NULL)
+          return error;
+      NODE_FOREACH_REG (node, r, reg)
+        if ((error = check_refs (reg->ops, reg, node->key)) != NULL)
+          return error;
+    }
+  return NULL;
 }

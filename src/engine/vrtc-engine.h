@@ -243,4 +243,9 @@ VrtcEngine        *vrtc_engine_new_view          (VrtcEngine *engine,
                                                   guint       position);
 gboolean           vrtc_engine_is_view           (VrtcEngine *engine);
 
+/* For tests: checks what the engine keeps next to its refs for the folds (each ref's copy
+ * of its entry's undone state, a register's addends and count of sets). NULL when all
+ * holds, else a description of the first thing that does not (free it). */
+char              *vrtc_engine_check_refs        (VrtcEngine *engine);
+
 G_END_DECLS

@@ -322,7 +322,15 @@ vec_componentwise (VrtcValue           *cur,
   return vec_store (cur, r, 3);
 }
 
+/* the same sums as vrtc_optable_vec3_add, which the engine's folds use instead */
 static gboolean apply_vec_add (VrtcValue *c, const VrtcOperation *op) { return vec_componentwise (c, op, FALSE); }
+
+const double *
+vrtc_optable_vec3_addend (const VrtcOperation *op)
+{
+  return op->type != NULL && op->type->apply == apply_vec_add && is_vec (&op->value, 3)
+    ? op->value.u.vec : NULL;
+}
 static gboolean apply_vec_multiply (VrtcValue *c, const VrtcOperation *op) { return vec_componentwise (c, op, TRUE); }
 
 static gboolean

@@ -90,6 +90,15 @@ msg1 (const char    *session,
   return msg_make (session, seq, lamport, 1000.0 * lamport, 1, &op);
 }
 
+/* The bookkeeping next to the refs (vrtc_engine_check_refs) holds. */
+static void
+assert_refs_ok (VrtcEngine *engine)
+{
+  g_autofree char *error = vrtc_engine_check_refs (engine);
+
+  g_assert_cmpstr (error, ==, NULL);
+}
+
 static void
 receive (VrtcEngine  *engine,
          VrtcMessage *msg)
@@ -789,11 +798,14 @@ test_late_deltas_long_register (void)
       for (guint i = 0; i < order->len; i++)
         {
           receive (e, g_ptr_array_index (order, i));
+          assert_refs_ok (e);
           if (i % 37 == 36)
             {
               /* a preview of an own edit, then cancelled: the state must come back exactly */
               edit (e, op_make ("n", "vector3.add", "p", "[0.5,0.5,0.5]"));
+              assert_refs_ok (e);
               vrtc_engine_cancel_edits (e);
+              assert_refs_ok (e);
             }
         }
       got = graph_json (e);
@@ -808,6 +820,74 @@ test_late_deltas_long_register (void)
       vrtc_engine_free (e);
     }
   vrtc_engine_free (in_order);
+}
+
+typedef struct {
+  VrtcEngine *engine;
+  GPtrArray  *seen;     /* "key.path=value" per property_changed */
+} Changes;
+
+static void
+changes_property (gpointer    data,
+                  const char *key,
+                  const char *path)
+{
+  Changes *c = data;
+  const VrtcValue *v = vrtc_engine_get_property (c->engine, key, path);
+  g_autofree char *json = v != NULL ? vrtc_value_to_json (v) : g_strdup ("none");
+
+  g_ptr_array_add (c->seen, g_strdup_printf ("%s.%s=%s", key, path, json));
+}
+
+/* An undo of a message with two ops on one register refolds it with both ops undone at
+ * once: listeners see the final value only, never a state with one of them still active
+ * (the folds read each ref's copy of the undone state, so all copies change before any
+ * refold). The copies are checked after each step. */
+static void
+test_undo_two_ops_one_register (void)
+{
+  VrtcEngine *e = vrtc_engine_new ("obs");
+  VrtcEngine *b = vrtc_engine_new ("b");
+  VrtcOperation two[2];
+  g_autoptr(VrtcMessage) setup = msg1 ("a", 1, 1, op_insert ("n", "scene", "Mesh",
+                                                              "{\"p\":[1,1,1]}"));
+  g_autoptr(VrtcMessage) both = NULL;
+  g_autoptr(VrtcMessage) undo = NULL;
+  g_autoptr(VrtcMessage) redo = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  Changes changes = { e, seen };
+  VrtcEngineListener listener = { .property_changed = changes_property };
+
+  two[0] = op_make ("n", "vector3.add", "p", "[1,0,0]");
+  two[1] = op_make ("n", "vector3.add", "p", "[0,2,0]");
+  both = msg_make ("b", 1, 2, 2000, 2, two);
+  receive (b, setup);
+  receive (b, both);
+  undo = vrtc_engine_undo_message (b, "b:1", FALSE, 3000, NULL);
+  redo = vrtc_engine_undo_message (b, "b:1", TRUE, 4000, NULL);
+  g_assert_nonnull (undo);
+  g_assert_nonnull (redo);
+
+  receive (e, setup);
+  receive (e, both);
+  assert_refs_ok (e);
+  /* a pending set and delta, then cancelled: their refs leave the register again */
+  edit (e, op_make ("n", "vector3.set", "p", "[5,5,5]"));
+  edit (e, op_make ("n", "vector3.add", "p", "[1,1,1]"));
+  assert_refs_ok (e);
+  vrtc_engine_cancel_edits (e);
+  assert_refs_ok (e);
+  vrtc_engine_set_listener (e, &listener, &changes);
+  receive (e, undo);
+  assert_refs_ok (e);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "n.p=[1,1,1]");
+  receive (e, redo);
+  assert_refs_ok (e);
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "n.p=[2,3,1]");
+  vrtc_engine_free (e);
+  vrtc_engine_free (b);
 }
 
 static void
@@ -1653,6 +1733,7 @@ main (int   argc,
   g_test_add_func ("/engine/undo/meta-first", test_meta_before_target);
   g_test_add_func ("/engine/undo/stack-order", test_undo_redo_stack_order);
   g_test_add_func ("/engine/register/late-deltas-long", test_late_deltas_long_register);
+  g_test_add_func ("/engine/undo/two-ops-one-register", test_undo_two_ops_one_register);
   g_test_add_func ("/engine/journal/acks", test_acks_unacked);
   g_test_add_func ("/engine/journal/compact-undo", test_compact_then_undo);
   g_test_add_func ("/engine/journal/compact-late-set", test_compact_late_set);
