@@ -2032,10 +2032,19 @@ refs_sync_undone (GArray    *refs,
     }
 }
 
-/* Brings the REF_UNDONE bits of every ref of entry in line with entry->undone. */
+/* What one op of an entry touches: a register (reg), or a node's refs (refs: its inserts,
+ * removes or moves; an insert's registers come before its node). */
+typedef void (*EntryTargetFunc) (VrtcEngine *engine,
+                                 VrtcEntry  *entry,
+                                 guint       op_index,
+                                 Node       *node,
+                                 Register   *reg,
+                                 GArray     *refs);
+
 static void
-entry_sync_undone (VrtcEngine *engine,
-                   VrtcEntry  *entry)
+entry_foreach_target (VrtcEngine      *engine,
+                      VrtcEntry       *entry,
+                      EntryTargetFunc  func)
 {
   for (guint i = 0; i < entry->msg->n_ops; i++)
     {
@@ -2050,20 +2059,20 @@ entry_sync_undone (VrtcEngine *engine,
         case VRTC_OP_KIND_SET:
         case VRTC_OP_KIND_DELTA:
           if ((reg = register_get (engine, node, op->path, FALSE)) != NULL)
-            refs_sync_undone (reg->ops, entry, i);
+            func (engine, entry, i, node, reg, NULL);
           break;
         case VRTC_OP_KIND_NODE_INSERT:
-          refs_sync_undone (node->inserts, entry, i);
           if (op->value.kind == VRTC_VALUE_OBJECT)
             for (guint m = 0; m < op->value.len; m++)
               if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL)
-                refs_sync_undone (reg->ops, entry, i);
+                func (engine, entry, i, node, reg, NULL);
+          func (engine, entry, i, node, NULL, node->inserts);
           break;
         case VRTC_OP_KIND_NODE_REMOVE:
-          refs_sync_undone (node->removes, entry, i);
+          func (engine, entry, i, node, NULL, node->removes);
           break;
         case VRTC_OP_KIND_NODE_MOVE:
-          refs_sync_undone (node->moves, entry, i);
+          func (engine, entry, i, node, NULL, node->moves);
           break;
         case VRTC_OP_KIND_META_UNDO:
         case VRTC_OP_KIND_META_REDO:
@@ -2074,47 +2083,40 @@ entry_sync_undone (VrtcEngine *engine,
     }
 }
 
+static void
+sync_undone_target (VrtcEngine *engine,
+                    VrtcEntry  *entry,
+                    guint       op_index,
+                    Node       *node,
+                    Register   *reg,
+                    GArray     *refs)
+{
+  refs_sync_undone (reg != NULL ? reg->ops : refs, entry, op_index);
+}
+
+static void
+touch_target (VrtcEngine *engine,
+              VrtcEntry  *entry,
+              guint       op_index,
+              Node       *node,
+              Register   *reg,
+              GArray     *refs)
+{
+  if (reg != NULL)
+    register_refold (engine, node, reg);
+  else
+    node_refresh (engine, node);
+}
+
 /* An entry's undone state changed: recompute what its ops touched. */
 static void
 entry_touch (VrtcEngine *engine,
              VrtcEntry  *entry)
 {
-  /* all bits first: a refold must not see some of the entry's ops undone and others not
-   * (two ops of one message on one register) */
-  entry_sync_undone (engine, entry);
-  for (guint i = 0; i < entry->msg->n_ops; i++)
-    {
-      const VrtcOperation *op = &entry->msg->ops[i];
-      Node *node = op->key ? node_get (engine, op->key, FALSE) : NULL;
-      Register *reg;
-
-      if (node == NULL)
-        continue;
-      switch (op->type->kind)
-        {
-        case VRTC_OP_KIND_SET:
-        case VRTC_OP_KIND_DELTA:
-          if ((reg = register_get (engine, node, op->path, FALSE)) != NULL)
-            register_refold (engine, node, reg);
-          break;
-        case VRTC_OP_KIND_NODE_INSERT:
-          if (op->value.kind == VRTC_VALUE_OBJECT)
-            for (guint m = 0; m < op->value.len; m++)
-              if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL)
-                register_refold (engine, node, reg);
-          node_refresh (engine, node);
-          break;
-        case VRTC_OP_KIND_NODE_REMOVE:
-        case VRTC_OP_KIND_NODE_MOVE:
-          node_refresh (engine, node);
-          break;
-        case VRTC_OP_KIND_META_UNDO:
-        case VRTC_OP_KIND_META_REDO:
-        case VRTC_OP_KIND_UNSUPPORTED:
-        default:
-          break;
-        }
-    }
+  /* all REF_UNDONE bits first: a refold must not see some of the entry's ops undone and
+   * others not (two ops of one message on one register) */
+  entry_foreach_target (engine, entry, sync_undone_target);
+  entry_foreach_target (engine, entry, touch_target);
 }
 
 static void

@@ -9,22 +9,9 @@
 #include "vrtc-operation.h"
 #include "vrtc-snapshot.h"
 #include "vrtc-snapshot-private.h"
+#include "test-case-message.h"
 
 /* Every expected output below is written by hand, never produced by the code under test. */
-
-/* The cases hold invalid UTF-8 on purpose; the TAP output must not. */
-static void
-message_case (guint       i,
-              const char *name,
-              const char *text)
-{
-  g_autofree char *shown = g_strescape (text, NULL);
-
-  if (name != NULL)
-    g_test_message ("case %u: %s: %s", i, name, shown);
-  else
-    g_test_message ("case %u: %s", i, shown);
-}
 
 static char *
 write_message (const VrtcMessage *msg,

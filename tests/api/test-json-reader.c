@@ -6,24 +6,11 @@
 
 #include "vrtc-codec.h"
 #include "vrtc-json-reader.h"
+#include "test-case-message.h"
 
 /* The pull reader of src/api/vrtc-json-reader.h. Expected values are written by hand. */
 
 /* r is zeroed or was used before: what it holds is freed */
-/* The cases hold invalid UTF-8 on purpose; the TAP output must not. */
-static void
-message_case (guint       i,
-              const char *name,
-              const char *text)
-{
-  g_autofree char *shown = g_strescape (text, NULL);
-
-  if (name != NULL)
-    g_test_message ("case %u: %s: %s", i, name, shown);
-  else
-    g_test_message ("case %u: %s", i, shown);
-}
-
 static void
 reader_init_len (VrtcJsonReader *r,
                  const char     *text,

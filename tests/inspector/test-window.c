@@ -246,6 +246,33 @@ open_and_wait (InspectorWindow *window,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
 }
 
+/* Opening file is refused: a dialog whose body says expected, and the window keeps its
+ * session and what its store holds. */
+static void
+assert_open_refused (InspectorWindow *window,
+                     GFile           *file,
+                     const char      *expected)
+{
+  InspectorSession *before = inspector_window_get_session (window);
+  g_autofree char *shown = vrtc_store_to_json (inspector_session_get_store (before));
+  g_autofree char *after = NULL;
+  GtkWindow *dialog;
+  const char *body;
+
+  inspector_window_open_file (window, file);
+  WAIT_UNTIL (find_message_dialog () != NULL);
+  dialog = find_message_dialog ();
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  if (strstr (body, expected) == NULL)
+    g_error ("\"%s\" does not say %s", body, expected);
+  g_assert_true (inspector_window_get_session (window) == before);
+  after = vrtc_store_to_json (inspector_session_get_store (before));
+  g_assert_cmpstr (after, ==, shown);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
+  gtk_window_destroy (dialog);
+  drain ();
+}
+
 /* `vrtc-inspector FILE` goes through GApplication::open to inspector_window_open_file. */
 static void
 test_open_file_both_dialects (void)
@@ -444,6 +471,35 @@ on_toast_text (InspectorSession  *session,
   *out = g_strdup (text);
 }
 
+/* Opens file and waits until it is loaded; *toast gets the last toast its session showed
+ * (the caller disconnects on_toast_text from the session when toast goes away first). */
+static InspectorSession *
+open_and_wait_toast (InspectorWindow  *window,
+                     GFile            *file,
+                     char            **toast)
+{
+  InspectorSession *before = inspector_window_get_session (window);
+  InspectorSession *session;
+
+  inspector_window_open_file (window, file);
+  WAIT_UNTIL (inspector_window_get_session (window) != before);
+  session = inspector_window_get_session (window);
+  g_signal_connect (session, "toast", G_CALLBACK (on_toast_text), toast);
+  WAIT_UNTIL (!inspector_session_get_loading (session));
+  drain ();
+  return session;
+}
+
+/* A snapshot with one node, box (x = 5), under the root. */
+#define BOX_SNAPSHOT \
+    "{\"graph\":{\"nodes\":{" \
+    "\"box\":{\"children\":[],\"clock\":{\"a\":1},\"createdAt\":1000,\"key\":\"box\",\"lamportTime\":1," \
+    "\"name\":\"Box\",\"tag\":\"Mesh\",\"updatedAt\":1000,\"x\":5}," \
+    "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0," \
+    "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"},\"journalIndex\":1," \
+    "\"lamportTime\":1,\"orphans\":{},\"stamps\":{\"box\":{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"]}}," \
+    "\"vectorClock\":{\"a\":1}}"
+
 /* A file that starts with a state frame (snapshot + journal), then more messages: all of it
  * is shown; the snapshot is loaded as a stream. A bad line after the frame is refused with
  * the line the whole file gives, and the window keeps what it showed. */
@@ -457,17 +513,9 @@ test_open_state_frame (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
   g_autoptr(GError) error = NULL;
-  g_autofree char *x = NULL, *y = NULL, *shown = NULL, *after = NULL;
-  InspectorSession *session;
-  GtkWindow *dialog;
+  g_autofree char *x = NULL, *y = NULL;
   const char *frame =
-    "{\"mtype\":\"state\",\"snapshot\":{\"graph\":{\"nodes\":{"
-    "\"box\":{\"children\":[],\"clock\":{\"a\":1},\"createdAt\":1000,\"key\":\"box\",\"lamportTime\":1,"
-    "\"name\":\"Box\",\"tag\":\"Mesh\",\"updatedAt\":1000,\"x\":5},"
-    "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0,"
-    "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"},\"journalIndex\":1,"
-    "\"lamportTime\":1,\"orphans\":{},\"stamps\":{\"box\":{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"]}},"
-    "\"vectorClock\":{\"a\":1}},\"journal\":[{\"id\":\"a:2\",\"sessionId\":\"a\",\"clock\":{\"a\":2},"
+    "{\"mtype\":\"state\",\"snapshot\":" BOX_SNAPSHOT ",\"journal\":[{\"id\":\"a:2\",\"sessionId\":\"a\",\"clock\":{\"a\":2},"
     "\"lamportTime\":2,\"timestamp\":2000,\"ops\":[{\"key\":\"box\",\"otype\":\"number.add\",\"path\":\"x\","
     "\"value\":1}]}]}\n";
   const char *line =
@@ -487,18 +535,7 @@ test_open_state_frame (void)
   g_assert_cmpstr (y, ==, "7");   /* the line after the frame */
   g_assert_cmpuint (vrtc_store_get_journal_length (window_store (window)), ==, 2);
 
-  shown = vrtc_store_to_json (window_store (window));
-  session = inspector_window_get_session (window);
-  inspector_window_open_file (window, bad_file);
-  WAIT_UNTIL (find_message_dialog () != NULL);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "bad-state.jsonl:3"));
-  g_assert_true (inspector_window_get_session (window) == session);
-  after = vrtc_store_to_json (window_store (window));
-  g_assert_cmpstr (after, ==, shown);
-  gtk_window_destroy (dialog);
-  drain ();
+  assert_open_refused (window, bad_file, "bad-state.jsonl:3");
 
   close_window (window);
   g_remove (path);
@@ -513,21 +550,13 @@ static void
 test_open_snapshot_file (void)
 {
   InspectorWindow *window = new_local_window ();
-  InspectorSession *before = inspector_window_get_session (window);
   InspectorSession *session;
   g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "scene.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  g_autofree char *x = NULL, *toast = NULL, *shown = NULL;
-  const char *snapshot =
-    "{\"graph\":{\"nodes\":{"
-    "\"box\":{\"children\":[],\"clock\":{\"a\":1},\"createdAt\":1000,\"key\":\"box\",\"lamportTime\":1,"
-    "\"name\":\"Box\",\"tag\":\"Mesh\",\"updatedAt\":1000,\"x\":5},"
-    "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0,"
-    "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"},\"journalIndex\":1,"
-    "\"lamportTime\":1,\"orphans\":{},\"stamps\":{\"box\":{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"]}},"
-    "\"vectorClock\":{\"a\":1}}\n";
+  g_autofree char *x = NULL, *toast = NULL;
+  const char *snapshot = BOX_SNAPSHOT "\n";
   static const struct {
     const char *name;
     const char *text;
@@ -539,39 +568,20 @@ test_open_snapshot_file (void)
 
   g_assert_true (g_file_set_contents (path, snapshot, -1, &error));
   g_assert_no_error (error);
-  inspector_window_open_file (window, file);
-  WAIT_UNTIL (inspector_window_get_session (window) != before);
-  session = inspector_window_get_session (window);
-  g_signal_connect (session, "toast", G_CALLBACK (on_toast_text), &toast);
-  WAIT_UNTIL (!inspector_session_get_loading (session));
-  drain ();
+  session = open_and_wait_toast (window, file, &toast);
   x = property_json (window_store (window), "box", "x");
   g_assert_cmpstr (x, ==, "5");
   g_assert_cmpuint (vrtc_store_get_journal_length (window_store (window)), ==, 0);
   g_assert_cmpstr (toast, ==, "Opened the snapshot “scene.json”");
   g_signal_handlers_disconnect_by_data (session, &toast);
 
-  shown = vrtc_store_to_json (window_store (window));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *bad_path = g_build_filename (dir, bad[i].name, NULL);
       g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
-      g_autofree char *after = NULL;
-      const char *body;
-      GtkWindow *dialog;
 
       g_assert_true (g_file_set_contents (bad_path, bad[i].text, -1, &error));
-      inspector_window_open_file (window, bad_file);
-      WAIT_UNTIL (find_message_dialog () != NULL);
-      dialog = find_message_dialog ();
-      body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
-      if (strstr (body, bad[i].expected) == NULL)
-        g_error ("%s: \"%s\" does not say %s", bad[i].name, body, bad[i].expected);
-      g_assert_true (inspector_window_get_session (window) == session);
-      after = vrtc_store_to_json (window_store (window));
-      g_assert_cmpstr (after, ==, shown);
-      gtk_window_destroy (dialog);
-      drain ();
+      assert_open_refused (window, bad_file, bad[i].expected);
       g_remove (bad_path);
     }
 
@@ -593,7 +603,6 @@ test_open_big_file_late_error (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *toast = NULL;
-  InspectorSession *before = inspector_window_get_session (window);
   InspectorSession *session;
   const guint n = 20000;
   guint length;
@@ -609,12 +618,7 @@ test_open_big_file_late_error (void)
   g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
   g_assert_no_error (error);
 
-  inspector_window_open_file (window, file);
-  WAIT_UNTIL (inspector_window_get_session (window) != before);
-  session = inspector_window_get_session (window);
-  g_signal_connect (session, "toast", G_CALLBACK (on_toast_text), &toast);
-  WAIT_UNTIL (!inspector_session_get_loading (session));
-  drain ();
+  session = open_and_wait_toast (window, file, &toast);
 
   length = vrtc_store_get_journal_length (inspector_session_get_store (session));
   g_assert_cmpuint (length, >, 0);
@@ -647,23 +651,8 @@ test_open_bad_file (void)
   g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/journal.jsonl");
   GtkWindow *dialog;
 
-  inspector_window_open_file (window, file);
-  WAIT_UNTIL (find_message_dialog () != NULL);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "malformed-json.jsonl:"));
-  g_assert_true (inspector_window_get_session (window) == before);
-  gtk_window_destroy (dialog);
-  drain ();
-
-  inspector_window_open_file (window, missing);
-  WAIT_UNTIL (find_message_dialog () != NULL);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "journal.jsonl"));
-  g_assert_true (inspector_window_get_session (window) == before);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
-  gtk_window_destroy (dialog);
+  assert_open_refused (window, file, "malformed-json.jsonl:");
+  assert_open_refused (window, missing, "journal.jsonl");
 
   /* not a room address: a dialog too, and the local session stays */
   inspector_window_open_url (window, "http://localhost:8080/room");
