@@ -99,6 +99,32 @@ edit_json (VrtcStore  *store,
   vrtc_store_edit (store, op);
 }
 
+/* Parses the options and opens the display: 0 to go on, else the exit status (2: bad
+ * options, 77: no display, which meson counts as a skip). */
+static inline int
+bench_start (int                 *argc,
+             char              ***argv,
+             const char         *summary,
+             const GOptionEntry *entries)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  if (!gtk_init_check ())
+    {
+      printf ("no display: run under xvfb-run -a\n");
+      return 77;
+    }
+  adw_init ();
+  return 0;
+}
+
 static inline int
 compare_doubles (gconstpointer a,
                  gconstpointer b)

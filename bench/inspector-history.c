@@ -252,8 +252,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
+  int status;
   g_autoptr(InspectorSession) session = NULL;
   InspectorWindow *window;
   VrtcStore *store;
@@ -284,20 +283,8 @@ main (int   argc,
     { NULL }
   };
 
-  context = g_option_context_new ("- time history steps in the inspector window");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 2;
-    }
-
-  if (!gtk_init_check ())
-    {
-      printf ("no display: run under xvfb-run -a\n");
-      return 77;
-    }
-  adw_init ();
+  if ((status = bench_start (&argc, &argv, "- time history steps in the inspector window", entries)) != 0)
+    return status;
 
   session = inspector_session_new_local ();
   store = inspector_session_get_store (session);
