@@ -548,6 +548,90 @@ test_nodes (void)
   vrtc_engine_free (e);
 }
 
+/* A node with far more properties than PROPS_SCAN_MAX (crdt-benchmarks C1.2): each one is
+ * found, whatever the order they arrived in, and a loaded node that drops some keeps the rest. */
+static void
+test_many_properties (void)
+{
+  const guint n = 300;
+  VrtcEngine *forward = vrtc_engine_new ("me");
+  VrtcEngine *backward = vrtc_engine_new ("me");
+  VrtcEngine *loaded = vrtc_engine_new ("me");
+  GString *graph = g_string_new ("{\"key\":\"n\",\"tag\":\"Mesh\",\"name\":\"\",\"children\":[],\"lamportTime\":1");
+  GString *stamps = g_string_new ("{\"insert\":[1,\"a\",0],\"parent\":[\"scene\"],\"props\":{");
+  VrtcValue gv = VRTC_VALUE_INIT, sv = VRTC_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *g1 = NULL, *g2 = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *session = g_strdup_printf ("s%u", i);
+      g_autofree char *path = g_strdup_printf ("p%u", i);
+      g_autofree char *value = g_strdup_printf ("%u", i);
+      g_autoptr(VrtcMessage) m = msg1 (session, 1, 1, op_make ("n", "number.set", path, value));
+      g_autofree char *rsession = g_strdup_printf ("s%u", n - 1 - i);
+      g_autofree char *rpath = g_strdup_printf ("p%u", n - 1 - i);
+      g_autofree char *rvalue = g_strdup_printf ("%u", n - 1 - i);
+      g_autoptr(VrtcMessage) r = msg1 (rsession, 1, 1, op_make ("n", "number.set", rpath, rvalue));
+
+      receive (forward, m);
+      receive (backward, r);
+      /* every property made so far is still found after the index grew */
+      if (i == 13 || i == 100)
+        for (guint j = 0; j <= i; j++)
+          {
+            g_autofree char *pj = g_strdup_printf ("p%u", j);
+            g_autofree char *vj = g_strdup_printf ("%u", j);
+
+            assert_prop (forward, "n", pj, vj);
+          }
+      g_string_append_printf (stamps, "%s\"%s\":[1,\"a\",0]", i ? "," : "", path);
+      /* the graph gives every other property a value: the rest are dropped at load */
+      if (i % 2 == 0)
+        g_string_append_printf (graph, ",\"%s\":%u", path, i);
+    }
+  g_string_append (graph, "}");
+  g_string_append (stamps, "}}");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("p%u", i);
+      g_autofree char *value = g_strdup_printf ("%u", i);
+
+      assert_prop (forward, "n", path, value);
+      assert_prop (backward, "n", path, value);
+    }
+  g_assert_null (vrtc_engine_get_property (forward, "n", "p300"));
+  g_assert_null (vrtc_engine_get_property (forward, "n", "nowhere"));
+  g1 = graph_json (forward);
+  g2 = graph_json (backward);
+  g_assert_cmpstr (g1, ==, g2);
+  assert_refs_ok (backward);
+
+  parse_value (graph->str, &gv);
+  parse_value (stamps->str, &sv);
+  g_assert_true (vrtc_engine_load_stamps (loaded, "n", &sv, &error));
+  g_assert_true (vrtc_engine_load_graph_node (loaded, "n", &gv, &error));
+  g_assert_true (vrtc_engine_load_finish (loaded, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("p%u", i);
+      g_autofree char *value = g_strdup_printf ("%u", i);
+
+      if (i % 2 == 0)
+        assert_prop (loaded, "n", path, value);
+      else
+        g_assert_null (vrtc_engine_get_property (loaded, "n", path));
+    }
+  vrtc_value_clear (&gv);
+  vrtc_value_clear (&sv);
+  g_string_free (graph, TRUE);
+  g_string_free (stamps, TRUE);
+  vrtc_engine_free (forward);
+  vrtc_engine_free (backward);
+  vrtc_engine_free (loaded);
+}
+
 static void
 test_root_not_removable (void)
 {
@@ -1727,6 +1811,7 @@ main (int   argc,
   g_test_add_func ("/engine/receive/bad-id", test_bad_id);
   g_test_add_func ("/engine/nodes/lifecycle", test_nodes);
   g_test_add_func ("/engine/nodes/root", test_root_not_removable);
+  g_test_add_func ("/engine/nodes/many-properties", test_many_properties);
   g_test_add_func ("/engine/nodes/move-cycle", test_move_cycle);
   g_test_add_func ("/engine/undo/across-sessions", test_undo_redo_across_sessions);
   g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
