@@ -771,11 +771,12 @@ register_own_base (Register *reg)
 
 /*
  * A node's registers: props[] in the order they were made. A node with a few properties
- * (the usual) is scanned; past PROPS_SCAN_MAX, a hash index of the interned path pointers
- * follows props[props_size] in the same block (open addressing, slot = position + 1), so a
- * node with 30,000 properties (crdt-benchmarks C1.2) neither bisects nor moves the array.
+ * (the usual) is scanned. Once props has room for more than PROPS_SCAN_MAX, a hash index of
+ * the interned path pointers follows props[props_size] in the same block (open addressing,
+ * slot = position + 1), so a node with 30,000 properties (crdt-benchmarks C1.2) neither
+ * bisects nor moves the array.
  */
-#define PROPS_SCAN_MAX 12
+#define PROPS_SCAN_MAX 16
 
 static inline guint
 props_index_size (guint32 props_size)
@@ -4385,6 +4386,8 @@ load_props (VrtcEngine *engine,
         {
           base->regs = g_new0 (Register, n);
           base->regs_size = n;
+          if (node->props_size < n)
+            props_resize (node, n);
         }
     }
   for (guint m = 0; m < nv->len; m++)
