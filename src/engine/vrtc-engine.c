@@ -23,6 +23,14 @@ typedef struct {
                                  * pending): folds reach it without going through the entry */
 } OpRef;
 
+/* OpRefs sorted by stamp, in one allocation: most lists (a register's, a node's inserts) hold
+ * a single ref, and a GArray would be two allocations and twice the room. NULL: empty. */
+typedef struct {
+  guint32 len;
+  guint32 size;
+  OpRef   items[];
+} Refs;
+
 enum {
   REF_REJECTED      = 1 << 0,   /* in the live state */
   REF_REJECTED_VIEW = 1 << 1,   /* scratch, while a history position is evaluated */
@@ -187,7 +195,7 @@ typedef struct {
 struct _Register {
   const char   *path;         /* interned in the engine */
   VrtcValue     value;
-  GArray       *ops;          /* OpRef sorted by stamp */
+  Refs         *ops;
   RegisterBase *base;
   RegisterFold *fold;         /* NULL until needed (register_fold_data) */
 };
@@ -233,9 +241,9 @@ base_set_stamps (NodeBase        *base,
 
 struct _Node {
   char       *key;
-  GArray     *inserts;        /* OpRef sorted by stamp */
-  GArray     *removes;
-  GArray     *moves;
+  Refs       *inserts;
+  Refs       *removes;
+  Refs       *moves;
   Register  **props;          /* in the order made, then an index past PROPS_SCAN_MAX (props_find) */
   guint32     n_props;
   guint32     props_size;
@@ -619,25 +627,56 @@ stamp_compare (const VrtcStamp *a,
 
 #define REFS_SCAN_BACK 32
 
-/* Inserts ref keeping the array sorted (before equal stamps); returns its index. */
+/* Room for one more ref at index (the refs after it move up); *refsp may move. */
+static OpRef *
+refs_open (Refs  **refsp,
+           guint   index)
+{
+  Refs *refs = *refsp;
+  guint len = refs != NULL ? refs->len : 0;
+
+  if (refs == NULL || refs->len == refs->size)
+    {
+      guint size = refs != NULL ? 2 * refs->size : 1;
+
+      refs = g_realloc (refs, sizeof (Refs) + size * sizeof (OpRef));
+      refs->len = len;
+      refs->size = size;
+      *refsp = refs;
+    }
+  memmove (&refs->items[index + 1], &refs->items[index], (len - index) * sizeof (OpRef));
+  refs->len++;
+  return &refs->items[index];
+}
+
+static void
+refs_remove_index (Refs  *refs,
+                   guint  index)
+{
+  refs->len--;
+  memmove (&refs->items[index], &refs->items[index + 1], (refs->len - index) * sizeof (OpRef));
+}
+
+/* Inserts ref keeping the list sorted (before equal stamps); returns its index. */
 static guint
-refs_insert (GArray      *refs,
+refs_insert (Refs       **refsp,
              const OpRef *ref)
 {
-  guint lo = 0, hi = refs->len, stop;
+  Refs *refs = *refsp;
+  guint lo = 0, hi = refs != NULL ? refs->len : 0, stop;
 
   /* arrivals are mostly in stamp order: check the end first */
-  if (hi == 0 || stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) < 0)
+  if (hi == 0 || stamp_compare (&refs->items[hi - 1].stamp, &ref->stamp) < 0)
     {
-      g_array_append_val (refs, *ref);
-      return refs->len - 1;
+      *refs_open (refsp, hi) = *ref;
+      return hi;
     }
   /* A late op usually lands among the last few dozen refs, which the insertion moves and
    * the refold reads anyway: walking back over them costs more compares than a binary
    * search but fewer cache misses, and the loads do not wait on each other. */
   stop = hi > REFS_SCAN_BACK ? hi - REFS_SCAN_BACK : 0;
   hi--;
-  while (hi > stop && stamp_compare (&g_array_index (refs, OpRef, hi - 1).stamp, &ref->stamp) >= 0)
+  while (hi > stop && stamp_compare (&refs->items[hi - 1].stamp, &ref->stamp) >= 0)
     hi--;
   if (hi > stop || stop == 0)
     lo = hi;
@@ -645,17 +684,17 @@ refs_insert (GArray      *refs,
     {
       guint mid = (lo + hi) / 2;
 
-      if (stamp_compare (&g_array_index (refs, OpRef, mid).stamp, &ref->stamp) < 0)
+      if (stamp_compare (&refs->items[mid].stamp, &ref->stamp) < 0)
         lo = mid + 1;
       else
         hi = mid;
     }
-  g_array_insert_val (refs, lo, *ref);
+  *refs_open (refsp, lo) = *ref;
   return lo;
 }
 
 static gboolean
-refs_remove (GArray    *refs,
+refs_remove (Refs      *refs,
              VrtcEntry *entry,
              guint32    op_index)
 {
@@ -663,33 +702,27 @@ refs_remove (GArray    *refs,
     return FALSE;
   for (guint i = refs->len; i > 0; i--)
     {
-      OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+      OpRef *ref = &refs->items[i - 1];
 
       if (ref->entry == entry && ref->op_index == op_index)
         {
           set_rejected (ref, FALSE);
-          g_array_remove_index (refs, i - 1);
+          refs_remove_index (refs, i - 1);
           return TRUE;
         }
     }
   return FALSE;
 }
 
-static GArray *
-refs_new (void)
-{
-  return g_array_new (FALSE, FALSE, sizeof (OpRef));
-}
-
 /* The highest-stamped active ref, or NULL. */
 static const OpRef *
-refs_top (GArray *refs)
+refs_top (Refs *refs)
 {
   if (refs == NULL)
     return NULL;
   for (guint i = refs->len; i > 0; i--)
     {
-      const OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+      const OpRef *ref = &refs->items[i - 1];
 
       if (ref_active (ref))
         return ref;
@@ -698,13 +731,13 @@ refs_top (GArray *refs)
 }
 
 static const OpRef *
-refs_bottom (GArray *refs)
+refs_bottom (Refs *refs)
 {
   if (refs == NULL)
     return NULL;
   for (guint i = 0; i < refs->len; i++)
     {
-      const OpRef *ref = &g_array_index (refs, OpRef, i);
+      const OpRef *ref = &refs->items[i];
 
       if (ref_active (ref))
         return ref;
@@ -723,8 +756,7 @@ register_free (Node     *node,
   gboolean in_block = nb != NULL && nb->regs != NULL && reg >= nb->regs && reg < nb->regs + nb->regs_size;
 
   vrtc_value_clear (&reg->value);
-  if (reg->ops)
-    g_array_unref (reg->ops);
+  g_free (reg->ops);
   if (reg->fold)
     {
       g_clear_pointer (&reg->fold->addends, g_array_unref);
@@ -940,7 +972,7 @@ register_fold_data (Register *reg)
     {
       reg->fold = g_new0 (RegisterFold, 1);
       for (guint i = 0; reg->ops != NULL && i < reg->ops->len; i++)
-        if (ref_sets_value (&g_array_index (reg->ops, OpRef, i)))
+        if (ref_sets_value (&reg->ops->items[i]))
           reg->fold->n_sets++;
     }
   return reg->fold;
@@ -951,7 +983,7 @@ static void
 register_note_insert (Register *reg,
                       guint     index)
 {
-  const OpRef *ref = &g_array_index (reg->ops, OpRef, index);
+  const OpRef *ref = &reg->ops->items[index];
   Addend a = { { 0, 0, 0 } };
   RegisterFold *fold = reg->fold;
 
@@ -984,14 +1016,14 @@ register_remove_ref (Register  *reg,
 {
   for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
     {
-      OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+      OpRef *ref = &reg->ops->items[i - 1];
 
       if (ref->entry == entry && ref->op_index == op_index)
         {
           set_rejected (ref, FALSE);
           if (reg->fold != NULL && ref_sets_value (ref))
             reg->fold->n_sets--;
-          g_array_remove_index (reg->ops, i - 1);
+          refs_remove_index (reg->ops, i - 1);
           if (reg->fold != NULL && reg->fold->addends != NULL)
             g_array_remove_index (reg->fold->addends, i - 1);
           return TRUE;
@@ -1013,7 +1045,7 @@ register_start (Register  *reg,
   *winner_index = -1;
   for (guint i = n; i > 0; i--)
     {
-      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+      const OpRef *ref = &reg->ops->items[i - 1];
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
@@ -1045,7 +1077,7 @@ register_fold_range (Register        *reg,
 
   for (guint i = first; i < n; i++)
     {
-      OpRef *ref = &g_array_index (reg->ops, OpRef, i);
+      OpRef *ref = &reg->ops->items[i];
 
       if (!ref_active (ref))
         ;
@@ -1222,11 +1254,9 @@ register_add (VrtcEngine  *engine,
       vrtc_value_copy (&reg->base->value, &reg->value);
       reg->base->materialized = TRUE;
     }
-  if (reg->ops == NULL)
-    reg->ops = refs_new ();
-  index = refs_insert (reg->ops, ref);
+  index = refs_insert (&reg->ops, ref);
   register_note_insert (reg, index);
-  added = &g_array_index (reg->ops, OpRef, index);
+  added = &reg->ops->items[index];
 
   if (index + 1 == reg->ops->len && ref_active (added) &&
       (reg->base == NULL || stamp_compare (&ref->stamp, &reg->base->max) > 0))
@@ -1242,7 +1272,7 @@ register_add (VrtcEngine  *engine,
            * rejected: keep the flags what a full fold would say */
           for (guint i = index; v != NULL && i > 0; i--)
             {
-              OpRef *below = &g_array_index (reg->ops, OpRef, i - 1);
+              OpRef *below = &reg->ops->items[i - 1];
 
               if (ref_sets_value (below) && ref_active (below))
                 break;
@@ -1274,7 +1304,7 @@ register_add (VrtcEngine  *engine,
   if (ref_active (added))
     for (guint i = index + 1; i < reg->ops->len; i++)
       {
-        const OpRef *above = &g_array_index (reg->ops, OpRef, i);
+        const OpRef *above = &reg->ops->items[i];
 
         if (ref_sets_value (above) && ref_active (above))
           {
@@ -1403,9 +1433,9 @@ node_free (gpointer data)
   Node *node = data;
 
   g_free (node->key);
-  g_clear_pointer (&node->inserts, g_array_unref);
-  g_clear_pointer (&node->removes, g_array_unref);
-  g_clear_pointer (&node->moves, g_array_unref);
+  g_clear_pointer (&node->inserts, g_free);
+  g_clear_pointer (&node->removes, g_free);
+  g_clear_pointer (&node->moves, g_free);
   for (guint r = 0; r < node->n_props; r++)
     register_free (node, node->props[r]);
   g_free (node->props);
@@ -1563,12 +1593,12 @@ static GArray *
 parent_candidates (Node *node)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (ParentCandidate));
-  GArray *lists[2] = { node->inserts, node->moves };
+  Refs *lists[2] = { node->inserts, node->moves };
 
   for (guint l = 0; l < 2; l++)
     for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
       {
-        const OpRef *ref = &g_array_index (lists[l], OpRef, i);
+        const OpRef *ref = &lists[l]->items[i];
         const VrtcOperation *op = ref_op (ref);
         ParentCandidate c = { ref->stamp, op->parent_key ? op->parent_key : ROOT_KEY };
 
@@ -2000,11 +2030,7 @@ apply_op (VrtcEngine *engine,
         }
       node = node_get (engine, op->key, TRUE);
       if (node != engine->root)
-        {
-          if (node->inserts == NULL)
-            node->inserts = refs_new ();
-          refs_insert (node->inserts, &ref);
-        }
+        refs_insert (&node->inserts, &ref);
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if (!path_is_reserved (op->value.u.members[m].key))
@@ -2022,17 +2048,9 @@ apply_op (VrtcEngine *engine,
         }
       node = node_get (engine, op->key, TRUE);
       if (op->type->kind == VRTC_OP_KIND_NODE_REMOVE)
-        {
-          if (node->removes == NULL)
-            node->removes = refs_new ();
-          refs_insert (node->removes, &ref);
-        }
+        refs_insert (&node->removes, &ref);
       else
-        {
-          if (node->moves == NULL)
-            node->moves = refs_new ();
-          refs_insert (node->moves, &ref);
-        }
+        refs_insert (&node->moves, &ref);
       node_refresh (engine, node);
       break;
 
@@ -2094,13 +2112,13 @@ unapply_op (VrtcEngine *engine,
 
 /* Copies entry->undone into the REF_UNDONE bit of the entry's op i in refs. */
 static void
-refs_sync_undone (GArray    *refs,
+refs_sync_undone (Refs      *refs,
                   VrtcEntry *entry,
                   guint32    op_index)
 {
   for (guint i = refs ? refs->len : 0; i > 0; i--)
     {
-      OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+      OpRef *ref = &refs->items[i - 1];
 
       if (ref->entry == entry && ref->op_index == op_index)
         {
@@ -2120,7 +2138,7 @@ typedef void (*EntryTargetFunc) (VrtcEngine *engine,
                                  guint       op_index,
                                  Node       *node,
                                  Register   *reg,
-                                 GArray     *refs);
+                                 Refs       *refs);
 
 static void
 entry_foreach_target (VrtcEngine      *engine,
@@ -2170,7 +2188,7 @@ sync_undone_target (VrtcEngine *engine,
                     guint       op_index,
                     Node       *node,
                     Register   *reg,
-                    GArray     *refs)
+                    Refs       *refs)
 {
   refs_sync_undone (reg != NULL ? reg->ops : refs, entry, op_index);
 }
@@ -2181,7 +2199,7 @@ touch_target (VrtcEngine *engine,
               guint       op_index,
               Node       *node,
               Register   *reg,
-              GArray     *refs)
+              Refs       *refs)
 {
   if (reg != NULL)
     register_refold (engine, node, reg);
@@ -3591,7 +3609,7 @@ provenance (VrtcEngine *engine,
 
   for (guint i = reg->ops->len; i > 0; i--)
     {
-      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+      const OpRef *ref = &reg->ops->items[i - 1];
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
@@ -3608,7 +3626,7 @@ provenance (VrtcEngine *engine,
 
   for (guint i = 0; i < reg->ops->len; i++)
     {
-      const OpRef *ref = &g_array_index (reg->ops, OpRef, i);
+      const OpRef *ref = &reg->ops->items[i];
       VrtcProvenanceItem item = { ref->entry, ref->op_index, ref->stamp, 0 };
 
       if (!ref_active (ref))
@@ -3679,12 +3697,12 @@ typedef struct {
  * than the parent assignment that won (a newer one was ignored to break a cycle). */
 static void
 max_stamp_scan (MaxStamp        *m,
-                GArray          *refs,
+                Refs            *refs,
                 const VrtcStamp *limit)
 {
   for (guint i = refs ? refs->len : 0; i > 0; i--)
     {
-      const OpRef *ref = &g_array_index (refs, OpRef, i - 1);
+      const OpRef *ref = &refs->items[i - 1];
 
       if (!ref_active (ref) || ref_rejected (ref) ||
           (limit != NULL && vrtc_stamp_compare (&ref->stamp, limit) > 0))
@@ -3974,7 +3992,7 @@ register_set_stamp (Register *reg)
 
   for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
     {
-      const OpRef *ref = &g_array_index (reg->ops, OpRef, i - 1);
+      const OpRef *ref = &reg->ops->items[i - 1];
 
       if (ref_sets_value (ref) && ref_active (ref))
         {
@@ -3987,7 +4005,7 @@ register_set_stamp (Register *reg)
 }
 
 static VrtcStamp
-top_stamp_with_base (GArray          *refs,
+top_stamp_with_base (Refs            *refs,
                      const VrtcStamp *base)
 {
   const OpRef *top = refs_top (refs);
@@ -5149,7 +5167,7 @@ vrtc_engine_compact (VrtcEngine *engine)
 }
 
 static char *
-check_refs (GArray     *refs,
+check_refs (Refs       *refs,
             Register   *reg,
             const char *key)
 {
@@ -5161,7 +5179,7 @@ check_refs (GArray     *refs,
                             addends->len, refs ? refs->len : 0);
   for (guint i = 0; refs != NULL && i < refs->len; i++)
     {
-      const OpRef *ref = &g_array_index (refs, OpRef, i);
+      const OpRef *ref = &refs->items[i];
       const VrtcOperation *op = ref_op (ref);
       const double *addend = op->type->kind == VRTC_OP_KIND_DELTA
         ? vrtc_optable_vec3_addend (op) : NULL;
@@ -5197,7 +5215,7 @@ vrtc_engine_check_refs (VrtcEngine *engine)
   g_hash_table_iter_init (&iter, engine->nodes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      GArray *lists[] = { node->inserts, node->removes, node->moves };
+      Refs *lists[] = { node->inserts, node->removes, node->moves };
       Register *reg;
       char *error;
 
