@@ -2546,51 +2546,123 @@ shared_otype (const VrtcOperation *op,
 }
 
 /* Bytes the first op's copy needs in the block: its strings, and a string or vector value. */
+/* The bytes a value's heap parts take packed into a message block, in two parts: arrays of
+ * members, items and doubles (aligned) and the keys' and strings' bytes. */
+static void
+value_room (const VrtcValue *v,
+            gsize           *aligned,
+            gsize           *strings)
+{
+  switch ((VrtcValueKind) v->kind)
+    {
+    case VRTC_VALUE_VEC:
+      *aligned += sizeof (double) * v->len;
+      break;
+    case VRTC_VALUE_STRING:
+      *strings += v->len + 1;
+      break;
+    case VRTC_VALUE_ARRAY:
+      *aligned += sizeof (VrtcValue) * MAX (v->len, 1);
+      for (guint i = 0; i < v->len; i++)
+        value_room (&v->u.items[i], aligned, strings);
+      break;
+    case VRTC_VALUE_OBJECT:
+      *aligned += sizeof (VrtcMember) * MAX (v->len, 1);
+      for (guint i = 0; i < v->len; i++)
+        {
+          *strings += strlen (v->u.members[i].key) + 1;
+          value_room (&v->u.members[i].value, aligned, strings);
+        }
+      break;
+    case VRTC_VALUE_NONE:
+    case VRTC_VALUE_NULL:
+    case VRTC_VALUE_BOOL:
+    case VRTC_VALUE_NUMBER:
+    default:
+      break;
+    }
+}
+
+/* Copies src into dst with all its heap parts at *aligned and *strings (value_room's two
+ * parts): a node.insert's initial values cost no allocation of their own, which is most of
+ * a journal of inserts. vrtc_msg_unref leaves a value whose parts are in the block alone. */
+static void
+value_pack (VrtcValue       *dst,
+            const VrtcValue *src,
+            char           **aligned,
+            char           **strings)
+{
+  *dst = *src;
+  switch ((VrtcValueKind) src->kind)
+    {
+    case VRTC_VALUE_VEC:
+      dst->u.vec = (double *) *aligned;
+      memcpy (dst->u.vec, src->u.vec, sizeof (double) * src->len);
+      *aligned += sizeof (double) * src->len;
+      break;
+    case VRTC_VALUE_STRING:
+      dst->u.str = *strings;
+      memcpy (dst->u.str, src->u.str, src->len);
+      dst->u.str[src->len] = '\0';
+      *strings += src->len + 1;
+      break;
+    case VRTC_VALUE_ARRAY:
+      dst->u.items = (VrtcValue *) *aligned;
+      *aligned += sizeof (VrtcValue) * MAX (src->len, 1);
+      for (guint i = 0; i < src->len; i++)
+        value_pack (&dst->u.items[i], &src->u.items[i], aligned, strings);
+      break;
+    case VRTC_VALUE_OBJECT:
+      dst->u.members = (VrtcMember *) *aligned;
+      *aligned += sizeof (VrtcMember) * MAX (src->len, 1);
+      for (guint i = 0; i < src->len; i++)
+        {
+          dst->u.members[i].key = room_strdup (strings, src->u.members[i].key);
+          value_pack (&dst->u.members[i].value, &src->u.members[i].value, aligned, strings);
+        }
+      break;
+    case VRTC_VALUE_NONE:
+    case VRTC_VALUE_NULL:
+    case VRTC_VALUE_BOOL:
+    case VRTC_VALUE_NUMBER:
+    default:
+      break;
+    }
+}
+
+/* The room op_copy_to_room takes: its value's aligned part, then strings. */
 static gsize
 op_room (const VrtcOperation *op,
-         const char          *otype)
+         const char          *otype,
+         gsize               *value_aligned)
 {
   gsize n = str_room (op->key) + str_room (op->path) + str_room (op->tag) + str_room (op->name) +
             str_room (op->parent_key) + str_room (op->target_msg_id);
 
   if (otype == NULL)
     n += str_room (op->otype);
-  if (op->value.kind == VRTC_VALUE_VEC)
-    n += sizeof (double) * op->value.len;
-  else if (op->value.kind == VRTC_VALUE_STRING)
-    n += op->value.len + 1;
-  return n;
+  *value_aligned = 0;
+  value_room (&op->value, value_aligned, &n);
+  return *value_aligned + n;
 }
 
-/* Copies op into dst, its strings and value into the block at *room (op_room bytes; a
- * vector first, while *room is aligned for doubles). otype: shared_otype's answer. */
+/* Copies op into dst, its strings and value into the block at *room (op_room bytes, of which
+ * the first value_aligned are the value's arrays: *room must be aligned for doubles and
+ * pointers). otype: shared_otype's answer. */
 static void
 op_copy_to_room (VrtcOperation       *dst,
                  const VrtcOperation *op,
                  const VrtcOpType    *type,
                  const char          *otype,
+                 gsize                value_aligned,
                  char               **room)
 {
+  char *start = *room, *aligned = start;
+
   memset (dst, 0, sizeof *dst);
-  dst->value = op->value;
-  if (op->value.kind == VRTC_VALUE_VEC)
-    {
-      dst->value.u.vec = (double *) *room;
-      memcpy (dst->value.u.vec, op->value.u.vec, sizeof (double) * op->value.len);
-      *room += sizeof (double) * op->value.len;
-    }
-  else if (op->value.kind == VRTC_VALUE_STRING)
-    {
-      dst->value.u.str = *room;
-      memcpy (dst->value.u.str, op->value.u.str, op->value.len);
-      dst->value.u.str[op->value.len] = '\0';
-      *room += op->value.len + 1;
-    }
-  else if (op->value.kind >= VRTC_VALUE_ARRAY)
-    {
-      dst->value.kind = VRTC_VALUE_NONE;
-      vrtc_value_copy (&dst->value, &op->value);
-    }
+  *room += value_aligned;
+  value_pack (&dst->value, &op->value, &aligned, room);
+  g_assert (aligned == start + value_aligned);
   dst->key = room_strdup (room, op->key);
   dst->otype = otype != NULL ? (char *) otype : room_strdup (room, op->otype);
   dst->path = room_strdup (room, op->path);
@@ -2616,7 +2688,7 @@ pending_begin (VrtcEngine          *engine,
   /* the commit adds this session to the clock if it is not there yet */
   guint clock_cap = g_hash_table_size (engine->clock_counts) + (engine->own_count == NULL);
   gsize clock_names = engine->clock_names + (engine->own_count == NULL ? session_len + 1 : 0);
-  gsize size;
+  gsize size, value_aligned = 0;
   MessageBlock *block;
   VrtcMessage *msg;
   char *room;
@@ -2629,7 +2701,7 @@ pending_begin (VrtcEngine          *engine,
     {
       type = copy_of->type != NULL ? copy_of->type : vrtc_optable_lookup (copy_of->otype);
       otype = shared_otype (copy_of, type);
-      size += op_room (copy_of, otype);
+      size += op_room (copy_of, otype, &value_aligned);
     }
 
   msg = vrtc_msg_alloc_block (size);
@@ -2641,7 +2713,7 @@ pending_begin (VrtcEngine          *engine,
   block->clock_cap = clock_cap;
   room += clock_cap * sizeof (VrtcClockEntry);
   if (copy_of != NULL)
-    op_copy_to_room (&block->op, copy_of, type, otype, &room);   /* a vector first: aligned */
+    op_copy_to_room (&block->op, copy_of, type, otype, value_aligned, &room);
   else
     {
       block->op = *take;

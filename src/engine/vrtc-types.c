@@ -273,13 +273,15 @@ msg_disown (VrtcMessage  *msg,
     *s = NULL;
 }
 
-/* Only a top-level string or vector is ever laid out in the block. */
+/* A value laid out in the block is there whole, with every part it points to. */
 static void
 msg_disown_value (VrtcMessage *msg,
                   VrtcValue   *v)
 {
   if ((v->kind == VRTC_VALUE_STRING && vrtc_msg_block_holds (msg, v->u.str)) ||
-      (v->kind == VRTC_VALUE_VEC && vrtc_msg_block_holds (msg, v->u.vec)))
+      (v->kind == VRTC_VALUE_VEC && vrtc_msg_block_holds (msg, v->u.vec)) ||
+      (v->kind == VRTC_VALUE_ARRAY && vrtc_msg_block_holds (msg, v->u.items)) ||
+      (v->kind == VRTC_VALUE_OBJECT && vrtc_msg_block_holds (msg, v->u.members)))
     memset (v, 0, sizeof *v);
 }
 

@@ -1435,6 +1435,41 @@ message_json_checked (const VrtcMessage *msg)
   return json;
 }
 
+/* Every part of v (arrays, keys, strings, doubles) lies in msg's block. */
+static void
+assert_value_in_block (const VrtcMessage *msg,
+                       const VrtcValue   *v)
+{
+  switch ((VrtcValueKind) v->kind)
+    {
+    case VRTC_VALUE_STRING:
+      g_assert_true (vrtc_msg_block_holds (msg, v->u.str));
+      break;
+    case VRTC_VALUE_VEC:
+      g_assert_true (vrtc_msg_block_holds (msg, v->u.vec));
+      break;
+    case VRTC_VALUE_ARRAY:
+      g_assert_true (vrtc_msg_block_holds (msg, v->u.items));
+      for (guint i = 0; i < v->len; i++)
+        assert_value_in_block (msg, &v->u.items[i]);
+      break;
+    case VRTC_VALUE_OBJECT:
+      g_assert_true (vrtc_msg_block_holds (msg, v->u.members));
+      for (guint i = 0; i < v->len; i++)
+        {
+          g_assert_true (vrtc_msg_block_holds (msg, v->u.members[i].key));
+          assert_value_in_block (msg, &v->u.members[i].value);
+        }
+      break;
+    case VRTC_VALUE_NONE:
+    case VRTC_VALUE_NULL:
+    case VRTC_VALUE_BOOL:
+    case VRTC_VALUE_NUMBER:
+    default:
+      break;
+    }
+}
+
 static void
 assert_clock (const VrtcMessage *msg,
               const char        *expected)
@@ -1457,7 +1492,9 @@ test_commit_block (void)
   char *json[5];
   VrtcOperation copy = { 0 };
 
-  m[0] = commit1 (e, op_insert ("n", NULL, "Mesh", "{\"x\":1,\"label\":\"a\"}"));
+  m[0] = commit1 (e, op_insert ("n", NULL, "Mesh",
+                                "{\"x\":1,\"label\":\"a\",\"list\":[1,\"b\",{\"k\":[1,2]},[]],"
+                                "\"none\":{}}"));
   m[1] = commit1 (e, op_make ("n", "vector3.add", "transform.position", "[1,0.5,-0.25]"));
   m[2] = commit1 (e, op_make ("n", "string.set", "label", "\"hello\""));
   m[3] = commit1 (e, op_extras (op_make ("n", "text.insert", "label", "\"XY\""), "{\"position\":2}"));
@@ -1487,7 +1524,10 @@ test_commit_block (void)
         g_assert_true (vrtc_msg_block_holds (m[i], op->otype));
     }
   g_assert_true (vrtc_msg_block_holds (m[0], m[0]->ops[0].tag));
-  g_assert_false (vrtc_msg_block_holds (m[0], m[0]->ops[0].value.u.members));   /* an object: heap */
+  /* an insert's initial values are in the block whole, down to the nested parts */
+  assert_value_in_block (m[0], &m[0]->ops[0].value);
+  assert_prop (e, "n", "list", "[1,\"b\",{\"k\":[1,2]},[]]");
+  assert_prop (e, "n", "none", "{}");
   g_assert_true (vrtc_msg_block_holds (m[1], m[1]->ops[0].value.u.vec));
   g_assert_true (vrtc_msg_block_holds (m[2], m[2]->ops[0].value.u.str));
   g_assert_false (vrtc_msg_block_holds (m[3], m[3]->ops[0].extras.u.members));
