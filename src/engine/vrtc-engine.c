@@ -2031,6 +2031,10 @@ apply_op (VrtcEngine *engine,
       node = node_get (engine, op->key, TRUE);
       if (node != engine->root)
         refs_insert (&node->inserts, &ref);
+      /* a new node's props sized once for its initial values, as a loaded node's are */
+      if (op->value.kind == VRTC_VALUE_OBJECT && node->n_props == 0 &&
+          node->props_size < op->value.len)
+        props_resize (node, op->value.len);
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if (!path_is_reserved (op->value.u.members[m].key))
