@@ -531,6 +531,9 @@ test_provenance (Fixture       *f,
 
   button = find_widget (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON, NULL, NULL);
   g_assert_nonnull (button);
+  /* a popover asked to pop up before its button is on screen never maps (a loaded machine
+   * can still be mapping the window here) */
+  WAIT_UNTIL (gtk_widget_get_mapped (button));
   inspector_property_row_show_provenance (row);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   g_assert_nonnull (popover);
