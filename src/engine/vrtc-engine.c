@@ -250,8 +250,9 @@ struct _Node {
   NodeBase   *base;
 
   /* computed */
-  gboolean    exists;
-  gboolean    live;
+  guint       exists : 1;
+  guint       live : 1;
+  guint       shares_inserts : 1;   /* a register's ops may be inserts (register_shares_inserts) */
   const char *tag;
   const char *name;
   VrtcStamp   first;
@@ -747,6 +748,46 @@ refs_bottom (Refs *refs)
 
 /* ---- registers ---- */
 
+/*
+ * A register whose refs would be exactly its node's inserts (the usual case: a property a
+ * node.insert gave, which no op has touched since) points at node->inserts instead of a
+ * copy of it: the ten registers of a new node share one list. The flags stay right for both:
+ * a fold only ever clears an insert's rejected bits, and an undo sets the same undone bit in
+ * each. Whatever adds or removes refs in either list first gives the register its own copy
+ * (register_own_refs, node_unshare_inserts).
+ */
+static inline gboolean
+register_shares_inserts (const Node     *node,
+                         const Register *reg)
+{
+  return reg->ops != NULL && reg->ops == node->inserts;
+}
+
+static void
+register_own_refs (Node     *node,
+                   Register *reg)
+{
+  if (register_shares_inserts (node, reg))
+    {
+      Refs *own = g_malloc (sizeof (Refs) + reg->ops->len * sizeof (OpRef));
+
+      own->len = own->size = reg->ops->len;
+      memcpy (own->items, reg->ops->items, reg->ops->len * sizeof (OpRef));
+      reg->ops = own;
+    }
+}
+
+/* Before node->inserts changes. */
+static void
+node_unshare_inserts (Node *node)
+{
+  if (!node->shares_inserts)
+    return;
+  for (guint i = 0; i < node->n_props; i++)
+    register_own_refs (node, node->props[i]);
+  node->shares_inserts = FALSE;
+}
+
 /* Frees what reg holds; reg itself too unless it is in its node's RegisterBlock. */
 static void
 register_free (Node     *node,
@@ -756,7 +797,8 @@ register_free (Node     *node,
   gboolean in_block = nb != NULL && nb->regs != NULL && reg >= nb->regs && reg < nb->regs + nb->regs_size;
 
   vrtc_value_clear (&reg->value);
-  g_free (reg->ops);
+  if (!register_shares_inserts (node, reg))
+    g_free (reg->ops);
   if (reg->fold)
     {
       g_clear_pointer (&reg->fold->addends, g_array_unref);
@@ -1010,10 +1052,12 @@ register_note_insert (Register *reg,
 
 /* refs_remove on a register's refs, and their addends. */
 static gboolean
-register_remove_ref (Register  *reg,
+register_remove_ref (Node      *node,
+                     Register  *reg,
                      VrtcEntry *entry,
                      guint32    op_index)
 {
+  register_own_refs (node, reg);
   for (guint i = reg->ops ? reg->ops->len : 0; i > 0; i--)
     {
       OpRef *ref = &reg->ops->items[i - 1];
@@ -1254,7 +1298,19 @@ register_add (VrtcEngine  *engine,
       vrtc_value_copy (&reg->base->value, &reg->value);
       reg->base->materialized = TRUE;
     }
-  index = refs_insert (&reg->ops, ref);
+  if (reg->ops == NULL && reg->fold == NULL && node->inserts != NULL && node->inserts->len == 1 &&
+      node->inserts->items[0].entry == ref->entry && node->inserts->items[0].op_index == ref->op_index)
+    {
+      /* the first insert's value: the same list as the node's */
+      reg->ops = node->inserts;
+      node->shares_inserts = TRUE;
+      index = 0;
+    }
+  else
+    {
+      register_own_refs (node, reg);
+      index = refs_insert (&reg->ops, ref);
+    }
   register_note_insert (reg, index);
   added = &reg->ops->items[index];
 
@@ -1433,11 +1489,12 @@ node_free (gpointer data)
   Node *node = data;
 
   g_free (node->key);
+  /* the registers first: they may share node->inserts */
+  for (guint r = 0; r < node->n_props; r++)
+    register_free (node, node->props[r]);
   g_clear_pointer (&node->inserts, g_free);
   g_clear_pointer (&node->removes, g_free);
   g_clear_pointer (&node->moves, g_free);
-  for (guint r = 0; r < node->n_props; r++)
-    register_free (node, node->props[r]);
   g_free (node->props);
   g_clear_pointer (&node->base, node_base_free);
   g_clear_pointer (&node->children, g_ptr_array_unref);
@@ -2030,7 +2087,10 @@ apply_op (VrtcEngine *engine,
         }
       node = node_get (engine, op->key, TRUE);
       if (node != engine->root)
-        refs_insert (&node->inserts, &ref);
+        {
+          node_unshare_inserts (node);
+          refs_insert (&node->inserts, &ref);
+        }
       /* a new node's props sized once for its initial values, as a loaded node's are */
       if (op->value.kind == VRTC_VALUE_OBJECT && node->n_props == 0 &&
           node->props_size < op->value.len)
@@ -2086,15 +2146,16 @@ unapply_op (VrtcEngine *engine,
     case VRTC_OP_KIND_SET:
     case VRTC_OP_KIND_DELTA:
       if ((reg = register_get (engine, node, op->path, FALSE)) != NULL &&
-          register_remove_ref (reg, entry, i))
+          register_remove_ref (node, reg, entry, i))
         register_refold (engine, node, reg);
       break;
     case VRTC_OP_KIND_NODE_INSERT:
+      node_unshare_inserts (node);
       refs_remove (node->inserts, entry, i);
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if ((reg = register_get (engine, node, op->value.u.members[m].key, FALSE)) != NULL &&
-              register_remove_ref (reg, entry, i))
+              register_remove_ref (node, reg, entry, i))
             register_refold (engine, node, reg);
       node_refresh (engine, node);
       break;
@@ -5299,8 +5360,17 @@ vrtc_engine_check_refs (VrtcEngine *engine)
         if ((error = check_refs (lists[l], NULL, node->key)) != NULL)
           return error;
       NODE_FOREACH_REG (node, r, reg)
-        if ((error = check_refs (reg->ops, reg, node->key)) != NULL)
-          return error;
+        {
+          if ((error = check_refs (reg->ops, reg, node->key)) != NULL)
+            return error;
+          /* a shared list is the register's own only while it is the node's one insert,
+           * whose value names this register */
+          if (register_shares_inserts (node, reg) &&
+              (!node->shares_inserts || node->inserts->len != 1 ||
+               vrtc_value_object_get (&ref_op (&node->inserts->items[0])->value, reg->path) == NULL))
+            return g_strdup_printf ("%s.%s: shares the node's inserts, which are not its refs",
+                                    node->key, reg->path);
+        }
     }
   return NULL;
 }

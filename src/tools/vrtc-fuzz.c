@@ -1434,6 +1434,15 @@ run_schedule (FuzzSchedule *s)
   g_ptr_array_add (graphs, graph_of (reference));
   vrtc_engine_free (reference);
 
+  /* the engine's own bookkeeping (undone and rejected bits, shared ref lists) holds */
+  for (guint i = 0; i < s->n_reps && s->failure->len == 0; i++)
+    {
+      g_autofree char *bad = vrtc_engine_check_refs (s->reps[i].engine);
+
+      if (bad != NULL)
+        fuzz_fail (s, _("%s: its refs are inconsistent: %s"), replica_name (s, i), bad);
+    }
+
   for (guint i = 1; i <= s->n_reps && s->failure->len == 0; i++)
     if (strcmp (graphs->pdata[0], graphs->pdata[i]) != 0)
       {

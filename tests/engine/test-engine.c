@@ -632,6 +632,73 @@ test_many_properties (void)
   vrtc_engine_free (loaded);
 }
 
+/* The registers a node.insert gives share the node's list of inserts until either changes:
+ * a later set, a second concurrent insert, an undo of the insert and a cancelled pending
+ * insert each leave every replica with the same state and sound bookkeeping. */
+static void
+test_insert_shared_refs (void)
+{
+  VrtcEngine *a = vrtc_engine_new ("alice");
+  VrtcEngine *b = vrtc_engine_new ("bob");
+  VrtcEngine *c = vrtc_engine_new ("carol");
+  g_autoptr(VrtcMessage) ia = NULL, ib = NULL, set = NULL, u = NULL;
+  g_autofree char *ga = NULL, *gb = NULL, *gc = NULL, *before = NULL, *after = NULL;
+
+  ia = commit1 (a, op_insert ("n", NULL, "Mesh", "{\"x\":1,\"y\":2,\"label\":\"a\"}"));
+  assert_refs_ok (a);
+  /* bob inserts the same key concurrently, naming x and a new z: his stamp is higher */
+  ib = commit1 (b, op_insert ("n", NULL, "Mesh", "{\"x\":10,\"z\":30}"));
+  receive (a, ib);
+  assert_refs_ok (a);
+  assert_prop (a, "n", "x", "10");
+  assert_prop (a, "n", "y", "2");
+  assert_prop (a, "n", "z", "30");
+  /* a set on one of alice's registers */
+  set = commit1 (a, op_make ("n", "number.set", "y", "5"));
+  assert_refs_ok (a);
+  assert_prop (a, "n", "y", "5");
+
+  /* undoing bob's insert brings alice's x back; the others are unchanged */
+  receive (b, ia);
+  receive (b, set);
+  u = vrtc_engine_undo (b, 9000);
+  g_assert_nonnull (u);
+  g_assert_cmpstr (u->ops[0].target_msg_id, ==, ib->id);
+  receive (a, u);
+  assert_refs_ok (a);
+  assert_refs_ok (b);
+  assert_prop (a, "n", "x", "1");
+  assert_prop (b, "n", "x", "1");
+  g_assert_null (vrtc_engine_get_property (a, "n", "z"));
+
+  /* carol gets them in another order */
+  receive (c, u);
+  receive (c, set);
+  receive (c, ib);
+  receive (c, ia);
+  assert_refs_ok (c);
+  ga = graph_json (a);
+  gb = graph_json (b);
+  gc = graph_json (c);
+  g_assert_cmpstr (ga, ==, gb);
+  g_assert_cmpstr (ga, ==, gc);
+
+  /* a pending insert of a new node, cancelled, leaves nothing behind */
+  before = graph_json (c);
+  edit (c, op_insert ("m", NULL, "Mesh", "{\"p\":1,\"q\":2}"));
+  assert_prop (c, "m", "p", "1");
+  assert_refs_ok (c);
+  vrtc_engine_cancel_edits (c);
+  assert_refs_ok (c);
+  g_assert_null (vrtc_engine_get_property (c, "m", "p"));
+  after = graph_json (c);
+  g_assert_cmpstr (after, ==, before);
+
+  vrtc_engine_free (a);
+  vrtc_engine_free (b);
+  vrtc_engine_free (c);
+}
+
 static void
 test_root_not_removable (void)
 {
@@ -1852,6 +1919,7 @@ main (int   argc,
   g_test_add_func ("/engine/nodes/lifecycle", test_nodes);
   g_test_add_func ("/engine/nodes/root", test_root_not_removable);
   g_test_add_func ("/engine/nodes/many-properties", test_many_properties);
+  g_test_add_func ("/engine/nodes/insert-shared-refs", test_insert_shared_refs);
   g_test_add_func ("/engine/nodes/move-cycle", test_move_cycle);
   g_test_add_func ("/engine/undo/across-sessions", test_undo_redo_across_sessions);
   g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
