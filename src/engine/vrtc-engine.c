@@ -147,9 +147,6 @@ typedef struct {
    * first and parent stamps are the insert's, and no remove. Read them with base_first,
    * base_remove and base_parent_stamp. */
   NodeBaseStamps *stamps;
-  Register  *regs;            /* nullable: registers allocated together at load (load_props) */
-  guint      n_regs;          /* used */
-  guint      regs_size;
   NodeClock  clock;
   double     created_at;
   double     updated_at;
@@ -248,6 +245,11 @@ struct _Node {
   guint32     n_props;
   guint32     props_size;
   NodeBase   *base;
+  /* A node's first registers in one block, without an allocation header each: those of a
+   * loaded node (load_props) or of its first insert (apply_op). NULL for the others. */
+  Register   *regs;
+  guint32     n_regs;         /* used */
+  guint32     regs_size;
 
   /* computed */
   guint       exists : 1;
@@ -788,13 +790,12 @@ node_unshare_inserts (Node *node)
   node->shares_inserts = FALSE;
 }
 
-/* Frees what reg holds; reg itself too unless it is in its node's RegisterBlock. */
+/* Frees what reg holds; reg itself too unless it is in its node's block (node->regs). */
 static void
 register_free (Node     *node,
                Register *reg)
 {
-  NodeBase *nb = node->base;
-  gboolean in_block = nb != NULL && nb->regs != NULL && reg >= nb->regs && reg < nb->regs + nb->regs_size;
+  gboolean in_block = node->regs != NULL && reg >= node->regs && reg < node->regs + node->regs_size;
 
   vrtc_value_clear (&reg->value);
   if (!register_shares_inserts (node, reg))
@@ -818,12 +819,11 @@ register_free (Node     *node,
 static Register *
 register_alloc (Node *node)
 {
-  NodeBase *nb = node->base;
-
-  if (nb != NULL && nb->n_regs < nb->regs_size)
-    return &nb->regs[nb->n_regs++];
+  if (node->n_regs < node->regs_size)
+    return &node->regs[node->n_regs++];
   return g_new0 (Register, 1);
 }
+
 
 /* A register's own base, leaving a node's shared one. */
 static RegisterBase *
@@ -935,6 +935,20 @@ props_find (const Node *node,
       if (node->props[slot - 1]->path == ipath)
         return node->props[slot - 1];
     }
+}
+
+/* Sets aside a block for a node's first n registers, and room in props for them. */
+static void
+register_block_new (Node  *node,
+                    guint  n)
+{
+  g_assert (node->n_props == 0 && node->regs == NULL);
+  if (n == 0)
+    return;
+  node->regs = g_new0 (Register, n);
+  node->regs_size = n;
+  if (node->props_size < n)
+    props_resize (node, n);
 }
 
 static Register *
@@ -1479,7 +1493,6 @@ node_base_free (NodeBase *base)
 {
   node_clock_clear (&base->clock);
   g_free (base->stamps);
-  g_free (base->regs);
   g_free (base);
 }
 
@@ -1492,6 +1505,7 @@ node_free (gpointer data)
   /* the registers first: they may share node->inserts */
   for (guint r = 0; r < node->n_props; r++)
     register_free (node, node->props[r]);
+  g_free (node->regs);
   g_clear_pointer (&node->inserts, g_free);
   g_clear_pointer (&node->removes, g_free);
   g_clear_pointer (&node->moves, g_free);
@@ -2091,10 +2105,15 @@ apply_op (VrtcEngine *engine,
           node_unshare_inserts (node);
           refs_insert (&node->inserts, &ref);
         }
-      /* a new node's props sized once for its initial values, as a loaded node's are */
-      if (op->value.kind == VRTC_VALUE_OBJECT && node->n_props == 0 &&
-          node->props_size < op->value.len)
-        props_resize (node, op->value.len);
+      /* a new node's registers in one block, as a loaded node's are */
+      if (op->value.kind == VRTC_VALUE_OBJECT && node->n_props == 0 && node->regs == NULL)
+        {
+          guint n = 0;
+
+          for (guint m = 0; m < op->value.len; m++)
+            n += !path_is_reserved (op->value.u.members[m].key);
+          register_block_new (node, n);
+        }
       if (op->value.kind == VRTC_VALUE_OBJECT)
         for (guint m = 0; m < op->value.len; m++)
           if (!path_is_reserved (op->value.u.members[m].key))
@@ -4531,19 +4550,13 @@ load_props (VrtcEngine *engine,
   /* A graph node's registers in one block, without an allocation header each: a tenth of
    * a loaded scene's memory. Only for a node that has none yet (the usual order: the graph,
    * then the stamps). */
-  if (in_graph && node->n_props == 0 && base->regs == NULL)
+  if (in_graph && node->n_props == 0 && node->regs == NULL)
     {
       guint n = 0;
 
       for (guint m = 0; m < nv->len; m++)
         n += !is_node_field (nv->u.members[m].key);
-      if (n > 0)
-        {
-          base->regs = g_new0 (Register, n);
-          base->regs_size = n;
-          if (node->props_size < n)
-            props_resize (node, n);
-        }
+      register_block_new (node, n);
     }
   for (guint m = 0; m < nv->len; m++)
     {
@@ -5201,8 +5214,6 @@ clone_bases (VrtcEngine *src,
           insert = restamp (dst, base_insert (node->base));
           base_set_insert (b, &insert);
           b->stamps = NULL;
-          b->regs = NULL;
-          b->n_regs = b->regs_size = 0;
           if (node->base->stamps != NULL)
             {
               VrtcStamp first = restamp (dst, &node->base->stamps->first);
