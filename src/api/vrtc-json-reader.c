@@ -731,6 +731,31 @@ next_item (VrtcJsonReader *r,
   return TRUE;
 }
 
+/* next_member, with the name NUL-terminated in the scratch buffer (terminated) or wherever
+ * scan_string leaves it */
+static gboolean
+next_member (VrtcJsonReader  *r,
+             const char     **key,
+             gsize           *key_len,
+             gboolean         terminated,
+             GError         **error)
+{
+  gsize len;
+
+  if (!next_item (r, TRUE, error))
+    return FALSE;
+  if (r->p >= r->end || *r->p != '"')
+    return unexpected (r, error, "a string as the member name");
+  if (terminated ? !scan_string_borrowed (r, key, key_len, error)
+                 : !scan_string (r, key, key_len != NULL ? key_len : &len, error))
+    return FALSE;
+  skip_ws (r);
+  if (r->p >= r->end || *r->p != ':')
+    return unexpected (r, error, "':' after the member name");
+  r->p++;
+  return TRUE;
+}
+
 gboolean
 vrtc_json_reader_next_member (VrtcJsonReader  *r,
                               const char     **key,
@@ -740,17 +765,20 @@ vrtc_json_reader_next_member (VrtcJsonReader  *r,
   g_return_val_if_fail (r != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!next_item (r, TRUE, error))
-    return FALSE;
-  if (r->p >= r->end || *r->p != '"')
-    return unexpected (r, error, "a string as the member name");
-  if (!scan_string_borrowed (r, key, key_len, error))
-    return FALSE;
-  skip_ws (r);
-  if (r->p >= r->end || *r->p != ':')
-    return unexpected (r, error, "':' after the member name");
-  r->p++;
-  return TRUE;
+  return next_member (r, key, key_len, TRUE, error);
+}
+
+gboolean
+vrtc_json_reader_next_member_span (VrtcJsonReader  *r,
+                                   const char     **key,
+                                   gsize           *key_len,
+                                   GError         **error)
+{
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (key_len != NULL, FALSE);
+
+  return next_member (r, key, key_len, FALSE, error);
 }
 
 gboolean
@@ -776,6 +804,22 @@ vrtc_json_reader_read_string (VrtcJsonReader  *r,
 
   if (!expect_value (r, VRTC_JSON_STRING, NULL, error) ||
       !scan_string_borrowed (r, out, len, error))
+    return FALSE;
+  r->at_value = FALSE;
+  return TRUE;
+}
+
+gboolean
+vrtc_json_reader_read_string_span (VrtcJsonReader  *r,
+                                   const char     **out,
+                                   gsize           *len,
+                                   GError         **error)
+{
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (len != NULL, FALSE);
+
+  if (!expect_value (r, VRTC_JSON_STRING, NULL, error) || !scan_string (r, out, len, error))
     return FALSE;
   r->at_value = FALSE;
   return TRUE;

@@ -362,6 +362,64 @@ test_keys (void)
   g_assert_true (vrtc_json_reader_failed (&r));
 }
 
+/* The span calls give what next_member and read_string give, without the NUL: in the text
+ * when there is no escape. */
+static void
+test_spans (void)
+{
+  static const char text[] =
+    "{\"plain\": \"value\", \"\\u006bey\": \"a\\\"b\", \"\": \"\", \"n\": 1,\n \"x\": \"\\u0000\"}";
+  g_auto(VrtcJsonReader) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *s = NULL;
+  gsize len = 0;
+
+  reader_init (&r, text);
+  g_assert_true (vrtc_json_reader_begin_object (&r, &error));
+
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_true (s == text + 2);
+  g_assert_cmpuint (len, ==, 5);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_true (s == text + 11);
+  g_assert_cmpuint (len, ==, 5);
+
+  /* escaped: unescaped into the reader's buffer */
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 3);
+  g_assert_true (memcmp (s, "key", 3) == 0);
+  g_assert_true (s < text || s >= text + sizeof text);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 3);
+  g_assert_true (memcmp (s, "a\"b", 3) == 0);
+
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_no_error (error);
+
+  /* the errors of read_string */
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_false (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE);
+  g_assert_cmpstr (error->message, ==, "1:53: expected a string, got a number");
+  g_clear_error (&error);
+
+  reader_init (&r, text);
+  g_assert_true (vrtc_json_reader_begin_object (&r, &error));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_true (vrtc_json_reader_skip (&r, &error));
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_false (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==, "2:8: \\u0000 is not supported in a string");
+  g_clear_error (&error);
+  g_assert_false (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_FAILED);
+}
+
 static void
 test_skip (void)
 {
@@ -844,6 +902,7 @@ main (int   argc,
   g_test_add_func ("/json-reader/numbers", test_numbers);
   g_test_add_func ("/json-reader/strings", test_strings);
   g_test_add_func ("/json-reader/keys", test_keys);
+  g_test_add_func ("/json-reader/spans", test_spans);
   g_test_add_func ("/json-reader/skip", test_skip);
   g_test_add_func ("/json-reader/offsets", test_offsets);
   g_test_add_func ("/json-reader/length", test_length);
