@@ -689,13 +689,18 @@ typedef enum {
 static OpShape
 op_shape (const char *otype)
 {
-  if (strcmp (otype, "node.insert") == 0)
-    return OP_SHAPE_INSERT;
-  if (strcmp (otype, "node.remove") == 0)
-    return OP_SHAPE_REMOVE;
-  if (strcmp (otype, "node.move") == 0)
-    return OP_SHAPE_MOVE;
-  if (strcmp (otype, "meta.undo") == 0 || strcmp (otype, "meta.redo") == 0)
+  /* the prefix first: every op of every message is asked */
+  if (strncmp (otype, "node.", 5) == 0)
+    {
+      if (strcmp (otype + 5, "insert") == 0)
+        return OP_SHAPE_INSERT;
+      if (strcmp (otype + 5, "remove") == 0)
+        return OP_SHAPE_REMOVE;
+      if (strcmp (otype + 5, "move") == 0)
+        return OP_SHAPE_MOVE;
+    }
+  else if (strncmp (otype, "meta.", 5) == 0 &&
+           (strcmp (otype + 5, "undo") == 0 || strcmp (otype + 5, "redo") == 0))
     return OP_SHAPE_META;
   return OP_SHAPE_PLAIN;
 }
@@ -1227,10 +1232,29 @@ stream_operation (Stream *st)
         ok = FALSE;
       else if (id < N_OP_STRINGS)
         ok = stream_nullable_string (st, &strings[id]);
-      else if (id == OP_VALUE && vrtc_json_reader_peek (r) == VRTC_JSON_STRING)
-        ok = stream_string (st, &value_at, &value_len);
-      else
+      else if (id > OP_VALUE)
         ok = vrtc_json_reader_read_value (r, &values[id - OP_VALUE], NULL);
+      else
+        switch (vrtc_json_reader_peek (r))
+          {
+          /* the usual values, without read_value's VrtcValue: a string goes to the block */
+          case VRTC_JSON_STRING:
+            ok = stream_string (st, &value_at, &value_len);
+            break;
+          case VRTC_JSON_NUMBER:
+            ok = vrtc_json_reader_read_number (r, &values[0].u.num, NULL);
+            values[0].kind = VRTC_VALUE_NUMBER;
+            break;
+          case VRTC_JSON_END:
+          case VRTC_JSON_NULL:
+          case VRTC_JSON_BOOL:
+          case VRTC_JSON_ARRAY:
+          case VRTC_JSON_OBJECT:
+          case VRTC_JSON_INVALID:
+          default:
+            ok = vrtc_json_reader_read_value (r, &values[0], NULL);
+            break;
+          }
       if (id >= 0)
         seen |= 1u << id;
     }
@@ -1271,7 +1295,8 @@ stream_operation (Stream *st)
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    vrtc_value_clear (&values[i]);
+    if (values[i].kind != VRTC_VALUE_NONE)
+      vrtc_value_clear (&values[i]);
   return ok;
 }
 
