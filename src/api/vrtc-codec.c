@@ -1140,7 +1140,7 @@ typedef struct {
   const char    *text;
   Scratch        strings;   /* each NUL-terminated */
   Scratch        ops;       /* StreamOp */
-  Scratch        clock;     /* StreamClockEntry, sorted by session */
+  Scratch        clock;     /* StreamClockEntry, sorted by session once read */
 } Stream;
 
 static inline const char *
@@ -1322,39 +1322,35 @@ stream_count (VrtcJsonReader *r,
   return vrtc_json_reader_read_number (r, &v.u.num, NULL) && get_count (&v, NULL, "", out, NULL);
 }
 
-/* Inserts a clock entry in session order. A repeated session gives up: the last one wins,
+static int
+clock_entry_compare (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      data)
+{
+  const Stream *st = data;
+
+  return strcmp (string_at (st, ((const StreamClockEntry *) a)->session),
+                 string_at (st, ((const StreamClockEntry *) b)->session));
+}
+
+/* Puts the clock entries in session order. A repeated session gives up: the last one wins,
  * and a count of 0 then drops the entry, which only the tree knows. */
 static gboolean
-stream_clock_entry (Stream     *st,
-                    const char *session,
-                    gsize       len,
-                    guint64     count)
+stream_clock_sort (Stream *st)
 {
-  StringAt at = add_string (st, session, len);
+  StreamClockEntry *entries = (StreamClockEntry *) st->clock.data;
   guint n = st->clock.len / sizeof (StreamClockEntry);
-  guint lo = 0, hi = n;
-  StreamClockEntry *entries;
+  gboolean sorted = TRUE;
 
-  scratch_add (&st->clock, sizeof (StreamClockEntry));
-  entries = (StreamClockEntry *) st->clock.data;
-  /* canonical text is sorted: an entry usually goes last */
-  if (n > 0 && strcmp (string_at (st, entries[n - 1].session), string_at (st, at)) < 0)
-    lo = n;
-  while (lo < hi)
-    {
-      guint mid = (lo + hi) / 2;
-      int r = strcmp (string_at (st, entries[mid].session), string_at (st, at));
-
-      if (r == 0)
-        return FALSE;
-      if (r < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  memmove (&entries[lo + 1], &entries[lo], sizeof (StreamClockEntry) * (n - lo));
-  entries[lo].session = at;
-  entries[lo].count = count;
+  /* canonical text is sorted already */
+  for (guint i = 1; i < n && sorted; i++)
+    sorted = clock_entry_compare (&entries[i - 1], &entries[i], st) < 0;
+  if (sorted)
+    return TRUE;
+  g_qsort_with_data (entries, n, sizeof (StreamClockEntry), clock_entry_compare, st);
+  for (guint i = 1; i < n; i++)
+    if (clock_entry_compare (&entries[i - 1], &entries[i], st) == 0)
+      return FALSE;
   return TRUE;
 }
 
@@ -1372,9 +1368,16 @@ stream_clock (Stream *st)
     return FALSE;
   /* session stays valid while a number is read */
   while (vrtc_json_reader_next_member_span (r, &session, &len, NULL))
-    if (!stream_count (r, &count) || !stream_clock_entry (st, session, len, (guint64) count))
-      return FALSE;
-  return !vrtc_json_reader_failed (r);
+    {
+      StreamClockEntry *entry;
+
+      if (!stream_count (r, &count))
+        return FALSE;
+      entry = scratch_add (&st->clock, sizeof (StreamClockEntry));
+      entry->session = add_string (st, session, len);
+      entry->count = (guint64) count;
+    }
+  return !vrtc_json_reader_failed (r) && stream_clock_sort (st);
 }
 
 /* check_id for the usual id, "<session>:" and at most 19 digits (no overflow); anything
