@@ -1439,7 +1439,8 @@ block_string (char     *chars,
 }
 
 /* The block: the message, its ops (at least one slot: msg->ops is never NULL), the clock
- * entries of counts > 0, the strings. The ops' heap parts move to it. */
+ * entries of counts > 0, the strings. The ops' heap parts move to it. NULL (nothing taken)
+ * when it would be too big for one. */
 static VrtcMessage *
 stream_lay_out (Stream  *st,
                 StringAt id,
@@ -1450,6 +1451,7 @@ stream_lay_out (Stream  *st,
   guint n_ops = st->ops.len / sizeof (StreamOp);
   guint n_entries = st->clock.len / sizeof (StreamClockEntry);
   guint n_clock = 0;
+  gsize size;
   VrtcMessage *msg;
   VrtcOperation *ops;
   VrtcClockEntry *clock;
@@ -1460,8 +1462,11 @@ stream_lay_out (Stream  *st,
 
   for (guint i = 0; i < n_entries; i++)
     n_clock += entries[i].count > 0;
-  msg = vrtc_msg_alloc_block (sizeof (VrtcMessage) + sizeof (VrtcOperation) * MAX (n_ops, 1) +
-                              sizeof (VrtcClockEntry) * n_clock + st->strings.len);
+  size = sizeof (VrtcMessage) + sizeof (VrtcOperation) * MAX (n_ops, 1) +
+         sizeof (VrtcClockEntry) * n_clock + st->strings.len;
+  if (size > G_MAXUINT32)
+    return NULL;   /* a block's size is 32 bits: such a message goes through the tree */
+  msg = vrtc_msg_alloc_block (size);
   ops = (VrtcOperation *) (msg + 1);
   clock = (VrtcClockEntry *) (ops + MAX (n_ops, 1));
   chars = (char *) (clock + n_clock);
@@ -1587,9 +1592,12 @@ stream_message (const char *text,
                        &seq))
     {
       msg = stream_lay_out (&st, id, session);
-      msg->seq = seq;
-      msg->lamport = lamport;
-      msg->timestamp = timestamp;
+      if (msg != NULL)
+        {
+          msg->seq = seq;
+          msg->lamport = lamport;
+          msg->timestamp = timestamp;
+        }
     }
 
   for (guint i = 0; i < st.ops.len / sizeof (StreamOp); i++)
