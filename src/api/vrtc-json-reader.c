@@ -735,7 +735,7 @@ next_item (VrtcJsonReader *r,
 }
 
 /* next_member, with the name NUL-terminated in the scratch buffer (terminated) or wherever
- * scan_string leaves it */
+ * scan_string leaves it (key_len then not NULL) */
 static gboolean
 next_member (VrtcJsonReader  *r,
              const char     **key,
@@ -743,14 +743,12 @@ next_member (VrtcJsonReader  *r,
              gboolean         terminated,
              GError         **error)
 {
-  gsize len;
-
   if (!next_item (r, TRUE, error))
     return FALSE;
   if (r->p >= r->end || *r->p != '"')
     return unexpected (r, error, "a string as the member name");
   if (terminated ? !scan_string_borrowed (r, key, key_len, error)
-                 : !scan_string (r, key, key_len != NULL ? key_len : &len, error))
+                 : !scan_string (r, key, key_len, error))
     return FALSE;
   skip_ws (r);
   if (r->p >= r->end || *r->p != ':')
