@@ -689,13 +689,18 @@ typedef enum {
 static OpShape
 op_shape (const char *otype)
 {
-  if (strcmp (otype, "node.insert") == 0)
-    return OP_SHAPE_INSERT;
-  if (strcmp (otype, "node.remove") == 0)
-    return OP_SHAPE_REMOVE;
-  if (strcmp (otype, "node.move") == 0)
-    return OP_SHAPE_MOVE;
-  if (strcmp (otype, "meta.undo") == 0 || strcmp (otype, "meta.redo") == 0)
+  /* the prefix first: every op of every message is asked */
+  if (strncmp (otype, "node.", 5) == 0)
+    {
+      if (strcmp (otype + 5, "insert") == 0)
+        return OP_SHAPE_INSERT;
+      if (strcmp (otype + 5, "remove") == 0)
+        return OP_SHAPE_REMOVE;
+      if (strcmp (otype + 5, "move") == 0)
+        return OP_SHAPE_MOVE;
+    }
+  else if (strncmp (otype, "meta.", 5) == 0 &&
+           (strcmp (otype + 5, "undo") == 0 || strcmp (otype + 5, "redo") == 0))
     return OP_SHAPE_META;
   return OP_SHAPE_PLAIN;
 }
@@ -1011,12 +1016,21 @@ vrtc_codec_decode_message (const VrtcValue *obj,
 /*
  * vrtc_codec_parse_message first decodes the message as it reads the text, with no tree of
  * the whole text: member names are matched by length and first byte, each string is copied
- * once, into the message. That path takes well-formed messages of the usual shape only: on
- * anything else (an error of any kind, a field given twice or under both of its names, an
- * unsorted or repeated clock entry) it gives up, and the text is parsed into a tree and
- * decoded by decode_message, which reports what is wrong. When it gives a message, it gives
- * the one decode_message would. Ops that reshape their fields (node.insert, node.remove,
- * node.move, meta.undo, meta.redo) are read into a tree of their own for decode_operation.
+ * once. That path takes well-formed messages of the usual shape only: on anything else (an
+ * error of any kind, a field given twice or under both of its names, a repeated clock entry)
+ * it gives up, and the text is parsed into a tree and decoded by decode_message, which
+ * reports what is wrong. When it gives a message, it gives the one decode_message would. Ops
+ * that reshape their fields (node.insert, node.remove, node.move, meta.undo, meta.redo) are
+ * read into a tree of their own for decode_operation.
+ *
+ * The message it gives is one allocation (vrtc_msg_alloc_block): the message, its ops, its
+ * clock entries, then its strings (id, session, clock sessions, the ops' strings and string
+ * values). Their sizes are known only at the end of the text, so they are first read into
+ * scratch buffers on the stack, strings as offsets into one buffer; then the block is
+ * allocated at its exact size and the offsets become pointers. Parsing a message of one op
+ * costs one malloc instead of about ten, and what the engine reads of it lies together.
+ * Trees (object and array values), extras and the reshaped ops stay on the heap:
+ * vrtc_msg_unref frees what lies outside the block.
  */
 
 typedef struct {
@@ -1060,16 +1074,119 @@ static const FieldName op_fields[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (op_fields) == N_OP_FIELDS);
 
-/* A string, or null (left NULL). */
-static gboolean
-stream_string (VrtcJsonReader  *r,
-               char           **out)
-{
-  VrtcJsonKind kind = vrtc_json_reader_peek (r);
+/* A buffer on the caller's stack until it is full, then on the heap. */
+typedef struct {
+  char  *data;
+  gsize  len;     /* bytes used */
+  gsize  size;
+  char  *stack;
+} Scratch;
 
-  if (kind == VRTC_JSON_NULL)
-    return vrtc_json_reader_read_null (r, NULL);
-  return kind == VRTC_JSON_STRING && vrtc_json_reader_dup_string (r, out, NULL);
+static void
+scratch_init (Scratch *s,
+              gpointer stack,
+              gsize    size)
+{
+  s->data = s->stack = stack;
+  s->len = 0;
+  s->size = size;
+}
+
+/* n more bytes at the end: returns where they start, valid until the next call */
+static gpointer
+scratch_add (Scratch *s,
+             gsize    n)
+{
+  gpointer at;
+
+  if (s->len + n > s->size)
+    {
+      s->size = MAX (s->size * 2, s->len + n);
+      if (s->data == s->stack)
+        s->data = memcpy (g_malloc (s->size), s->stack, s->len);
+      else
+        s->data = g_realloc (s->data, s->size);
+    }
+  at = s->data + s->len;
+  s->len += n;
+  return at;
+}
+
+static void
+scratch_clear (Scratch *s)
+{
+  if (s->data != s->stack)
+    g_free (s->data);
+}
+
+/* Where a string lies in Stream.strings: its offset + 1, or 0 for none. */
+typedef gsize StringAt;
+
+typedef struct {
+  VrtcOperation op;         /* what stays on the heap (values, extras, all of a reshaped op),
+                             * and the type; a plain op's strings are NULL here */
+  StringAt      key, otype, path, tag, parent_key, target_msg_id;
+  StringAt      value;      /* a string value */
+  guint32       value_len;
+} StreamOp;
+
+typedef struct {
+  StringAt session;
+  guint64  count;           /* 0 too, to catch a repeated entry */
+} StreamClockEntry;
+
+typedef struct {
+  VrtcJsonReader r;
+  const char    *text;
+  Scratch        strings;   /* each NUL-terminated */
+  Scratch        ops;       /* StreamOp */
+  Scratch        clock;     /* StreamClockEntry, sorted by session once read */
+} Stream;
+
+static inline const char *
+string_at (const Stream *st,
+           StringAt      at)
+{
+  return at != 0 ? st->strings.data + at - 1 : NULL;
+}
+
+static StringAt
+add_string (Stream     *st,
+            const char *s,
+            gsize       len)
+{
+  char *copy = scratch_add (&st->strings, len + 1);
+
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  return copy - st->strings.data + 1;
+}
+
+/* A string (*len may be NULL). */
+static gboolean
+stream_string (Stream   *st,
+               StringAt *out,
+               gsize    *len)
+{
+  const char *s;
+  gsize n;
+
+  if (!vrtc_json_reader_read_string_span (&st->r, &s, &n, NULL))
+    return FALSE;
+  *out = add_string (st, s, n);
+  if (len != NULL)
+    *len = n;
+  return TRUE;
+}
+
+/* A string, or null (left 0). */
+static gboolean
+stream_nullable_string (Stream   *st,
+                        StringAt *out)
+{
+  if (vrtc_json_reader_peek (&st->r) == VRTC_JSON_NULL)
+    return vrtc_json_reader_read_null (&st->r, NULL);
+  return stream_string (st, out, NULL);
 }
 
 /* An op of a reshaping kind: text holds just its object, already read once. */
@@ -1090,21 +1207,22 @@ reread_operation (const char    *text,
 }
 
 static gboolean
-stream_operation (VrtcJsonReader *r,
-                  const char     *text,
-                  VrtcOperation  *out)
+stream_operation (Stream *st)
 {
-  char *strings[N_OP_STRINGS] = { NULL };
+  VrtcJsonReader *r = &st->r;
+  StringAt strings[N_OP_STRINGS] = { 0 };
   VrtcValue values[N_OP_FIELDS - OP_VALUE] = { VRTC_VALUE_INIT };
   const VrtcValue *extras[N_EXTRAS];
   gsize start = vrtc_json_reader_offset (r);
+  gsize strings_start = st->strings.len;
+  StringAt value_at = 0, otype_at;
+  gsize value_len = 0;
   guint32 seen = 0;
-  const char *key;
+  const char *key, *otype;
   gsize key_len;
-  char *otype;
   gboolean ok = vrtc_json_reader_begin_object (r, NULL);
 
-  while (ok && vrtc_json_reader_next_member (r, &key, &key_len, NULL))
+  while (ok && vrtc_json_reader_next_member_span (r, &key, &key_len, NULL))
     {
       int id = field_id (op_fields, N_OP_FIELDS, key, key_len);
 
@@ -1113,72 +1231,84 @@ stream_operation (VrtcJsonReader *r,
       else if (seen & (1u << id))
         ok = FALSE;
       else if (id < N_OP_STRINGS)
-        ok = stream_string (r, &strings[id]);
-      else
+        ok = stream_nullable_string (st, &strings[id]);
+      else if (id > OP_VALUE)
         ok = vrtc_json_reader_read_value (r, &values[id - OP_VALUE], NULL);
+      else
+        switch (vrtc_json_reader_peek (r))
+          {
+          /* the usual values, without read_value's VrtcValue: a string goes to the block */
+          case VRTC_JSON_STRING:
+            ok = stream_string (st, &value_at, &value_len);
+            break;
+          case VRTC_JSON_NUMBER:
+            ok = vrtc_json_reader_read_number (r, &values[0].u.num, NULL);
+            values[0].kind = VRTC_VALUE_NUMBER;
+            break;
+          case VRTC_JSON_END:
+          case VRTC_JSON_NULL:
+          case VRTC_JSON_BOOL:
+          case VRTC_JSON_ARRAY:
+          case VRTC_JSON_OBJECT:
+          case VRTC_JSON_INVALID:
+          default:
+            ok = vrtc_json_reader_read_value (r, &values[0], NULL);
+            break;
+          }
       if (id >= 0)
         seen |= 1u << id;
     }
 
-  otype = strings[OP_OTYPE] != NULL ? strings[OP_OTYPE] : strings[OP_OT];
+  otype_at = strings[OP_OTYPE] != 0 ? strings[OP_OTYPE] : strings[OP_OT];
+  otype = string_at (st, otype_at);
   if (!ok || vrtc_json_reader_failed (r) ||
       (seen & (1u << OP_OTYPE) && seen & (1u << OP_OT)) || otype == NULL || *otype == '\0')
     ok = FALSE;
   else if (op_shape (otype) != OP_SHAPE_PLAIN)
-    ok = reread_operation (text + start, vrtc_json_reader_offset (r) - start, out);
-  else if (strings[OP_KEY] == NULL && !g_str_has_prefix (otype, "meta."))
+    {
+      StreamOp *sop = memset (scratch_add (&st->ops, sizeof (StreamOp)), 0, sizeof (StreamOp));
+
+      /* none of the strings read is kept */
+      st->strings.len = strings_start;
+      ok = reread_operation (st->text + start, vrtc_json_reader_offset (r) - start, &sop->op);
+    }
+  else if (strings[OP_KEY] == 0 && !g_str_has_prefix (otype, "meta."))
     ok = FALSE;   /* missing */
   else
     {
-      VrtcOperation op = { 0 };
+      StreamOp *sop = memset (scratch_add (&st->ops, sizeof (StreamOp)), 0, sizeof (StreamOp));
 
-      op.otype = otype;
-      strings[otype == strings[OP_OTYPE] ? OP_OTYPE : OP_OT] = NULL;
-      op.key = strings[OP_KEY] ? g_steal_pointer (&strings[OP_KEY]) : g_strdup ("");
-      op.path = strings[OP_PATH] ? g_steal_pointer (&strings[OP_PATH]) : g_strdup ("");
-      op.tag = g_steal_pointer (&strings[OP_TAG]);
-      op.parent_key = g_steal_pointer (&strings[OP_PARENT_KEY]);
-      op.target_msg_id = g_steal_pointer (&strings[OP_TARGET_MSG_ID]);
-      vrtc_value_move (&op.value, &values[0]);
+      /* before add_string, which may move otype */
+      sop->op.type = vrtc_optable_lookup (otype);
+      sop->otype = otype_at;
+      sop->key = strings[OP_KEY] != 0 ? strings[OP_KEY] : add_string (st, "", 0);
+      sop->path = strings[OP_PATH] != 0 ? strings[OP_PATH] : add_string (st, "", 0);
+      sop->tag = strings[OP_TAG];
+      sop->parent_key = strings[OP_PARENT_KEY];
+      sop->target_msg_id = strings[OP_TARGET_MSG_ID];
+      sop->value = value_at;
+      sop->value_len = (guint32) value_len;
+      vrtc_value_move (&sop->op.value, &values[0]);
       for (guint i = 0; i < N_EXTRAS; i++)
         extras[i] = &values[OP_FIRST_EXTRA - OP_VALUE + i];
-      set_extras (&op, extras, TRUE);
-      vrtc_op_resolve (&op);
-      vrtc_op_clear (out);
-      *out = op;
+      set_extras (&sop->op, extras, TRUE);
     }
 
-  for (guint i = 0; i < N_OP_STRINGS; i++)
-    g_free (strings[i]);
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    vrtc_value_clear (&values[i]);
+    if (values[i].kind != VRTC_VALUE_NONE)
+      vrtc_value_clear (&values[i]);
   return ok;
 }
 
 static gboolean
-stream_ops (VrtcJsonReader *r,
-            const char     *text,
-            VrtcMessage    *msg)
+stream_ops (Stream *st)
 {
-  guint size = 0;
-
-  if (!vrtc_json_reader_begin_array (r, NULL))
+  if (!vrtc_json_reader_begin_array (&st->r, NULL))
     return FALSE;
-  while (vrtc_json_reader_next_element (r, NULL))
-    {
-      if (msg->n_ops == size)
-        {
-          size = MAX (size * 2, 1);
-          msg->ops = g_renew (VrtcOperation, msg->ops, size);
-          memset (&msg->ops[msg->n_ops], 0, sizeof (VrtcOperation) * (size - msg->n_ops));
-        }
-      if (!stream_operation (r, text, &msg->ops[msg->n_ops]))
-        return FALSE;
-      msg->n_ops++;
-    }
-  if (msg->ops == NULL)
-    msg->ops = g_new0 (VrtcOperation, 1);
-  return !vrtc_json_reader_failed (r);
+  while (vrtc_json_reader_next_element (&st->r, NULL))
+    if (!stream_operation (st))
+      return FALSE;
+  return !vrtc_json_reader_failed (&st->r);
 }
 
 /* A count as get_count takes it. */
@@ -1192,10 +1322,42 @@ stream_count (VrtcJsonReader *r,
   return vrtc_json_reader_read_number (r, &v.u.num, NULL) && get_count (&v, NULL, "", out, NULL);
 }
 
-static gboolean
-stream_clock (VrtcJsonReader *r,
-              VrtcClock      *clock)
+static int
+clock_entry_compare (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      data)
 {
+  const Stream *st = data;
+
+  return strcmp (string_at (st, ((const StreamClockEntry *) a)->session),
+                 string_at (st, ((const StreamClockEntry *) b)->session));
+}
+
+/* Puts the clock entries in session order. A repeated session gives up: the last one wins,
+ * and a count of 0 then drops the entry, which only the tree knows. */
+static gboolean
+stream_clock_sort (Stream *st)
+{
+  StreamClockEntry *entries = (StreamClockEntry *) st->clock.data;
+  guint n = st->clock.len / sizeof (StreamClockEntry);
+  gboolean sorted = TRUE;
+
+  /* canonical text is sorted already */
+  for (guint i = 1; i < n && sorted; i++)
+    sorted = clock_entry_compare (&entries[i - 1], &entries[i], st) < 0;
+  if (sorted)
+    return TRUE;
+  g_qsort_with_data (entries, n, sizeof (StreamClockEntry), clock_entry_compare, st);
+  for (guint i = 1; i < n; i++)
+    if (clock_entry_compare (&entries[i - 1], &entries[i], st) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+stream_clock (Stream *st)
+{
+  VrtcJsonReader *r = &st->r;
   const char *session;
   gsize len;
   gint64 count;
@@ -1205,17 +1367,43 @@ stream_clock (VrtcJsonReader *r,
   if (!vrtc_json_reader_begin_object (r, NULL))
     return FALSE;
   /* session stays valid while a number is read */
-  while (vrtc_json_reader_next_member (r, &session, &len, NULL))
+  while (vrtc_json_reader_next_member_span (r, &session, &len, NULL))
     {
+      StreamClockEntry *entry;
+
       if (!stream_count (r, &count))
         return FALSE;
-      /* a repeated entry: the last one wins, which only the tree knows */
-      if (vrtc_clock_get (clock, session) > 0)
-        return FALSE;
-      if (count > 0)
-        vrtc_clock_set (clock, session, (guint64) count);
+      entry = scratch_add (&st->clock, sizeof (StreamClockEntry));
+      entry->session = add_string (st, session, len);
+      entry->count = (guint64) count;
     }
-  return !vrtc_json_reader_failed (r);
+  return !vrtc_json_reader_failed (r) && stream_clock_sort (st);
+}
+
+/* check_id for the usual id, "<session>:" and at most 19 digits (no overflow); anything
+ * else is left to check_id itself */
+static gboolean
+stream_check_id (const char *id,
+                 gsize       id_len,
+                 const char *session,
+                 gsize       session_len,
+                 guint64    *seq)
+{
+  const char *digits = id + session_len + 1;
+  gsize n = id_len - session_len - 1;
+  guint64 v = 0;
+
+  if (id_len <= session_len + 1 || n > 19 || memcmp (id, session, session_len) != 0 ||
+      id[session_len] != ':' || digits[0] < '1' || digits[0] > '9')
+    return check_id (id, session, NULL, "id", seq, NULL);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (digits[i]))
+        return check_id (id, session, NULL, "id", seq, NULL);
+      v = v * 10 + (guint64) (digits[i] - '0');
+    }
+  *seq = v;
+  return TRUE;
 }
 
 /* Both names of a field share a slot: a field given twice, or under both names, gives up. */
@@ -1241,31 +1429,122 @@ static const guint8 msg_field_slots[] = { 0, 1, 1, 2, 2, 3, 3, 4, 4, 5 };
 G_STATIC_ASSERT (G_N_ELEMENTS (msg_fields) == N_MSG_FIELDS);
 G_STATIC_ASSERT (G_N_ELEMENTS (msg_field_slots) == N_MSG_FIELDS);
 
+/* A string of the block, or the op's own (heap or NULL) when it was not streamed. */
+static inline char *
+block_string (char     *chars,
+              StringAt  at,
+              char     *own)
+{
+  return at != 0 ? chars + at - 1 : own;
+}
+
+/* The block: the message, its ops (at least one slot: msg->ops is never NULL), the clock
+ * entries of counts > 0, the strings. The ops' heap parts move to it. NULL (nothing taken)
+ * when it would be too big for one. */
+static VrtcMessage *
+stream_lay_out (Stream  *st,
+                StringAt id,
+                StringAt session)
+{
+  StreamOp *sops = (StreamOp *) st->ops.data;
+  StreamClockEntry *entries = (StreamClockEntry *) st->clock.data;
+  guint n_ops = st->ops.len / sizeof (StreamOp);
+  guint n_entries = st->clock.len / sizeof (StreamClockEntry);
+  guint n_clock = 0;
+  gsize size;
+  VrtcMessage *msg;
+  VrtcOperation *ops;
+  VrtcClockEntry *clock;
+  char *chars;
+
+  G_STATIC_ASSERT (sizeof (VrtcMessage) % sizeof (gpointer) == 0);
+  G_STATIC_ASSERT (sizeof (VrtcOperation) % sizeof (gpointer) == 0);
+
+  for (guint i = 0; i < n_entries; i++)
+    n_clock += entries[i].count > 0;
+  size = sizeof (VrtcMessage) + sizeof (VrtcOperation) * MAX (n_ops, 1) +
+         sizeof (VrtcClockEntry) * n_clock + st->strings.len;
+  if (size > G_MAXUINT32)
+    return NULL;   /* a block's size is 32 bits: such a message goes through the tree */
+  msg = vrtc_msg_alloc_block (size);
+  ops = (VrtcOperation *) (msg + 1);
+  clock = (VrtcClockEntry *) (ops + MAX (n_ops, 1));
+  chars = (char *) (clock + n_clock);
+  memcpy (chars, st->strings.data, st->strings.len);
+
+  if (n_ops == 0)
+    memset (ops, 0, sizeof *ops);
+  for (guint i = 0; i < n_ops; i++)
+    {
+      VrtcOperation *op = &ops[i];
+      const StreamOp *sop = &sops[i];
+
+      *op = sop->op;
+      op->key = block_string (chars, sop->key, op->key);
+      op->otype = block_string (chars, sop->otype, op->otype);
+      op->path = block_string (chars, sop->path, op->path);
+      op->tag = block_string (chars, sop->tag, op->tag);
+      op->parent_key = block_string (chars, sop->parent_key, op->parent_key);
+      op->target_msg_id = block_string (chars, sop->target_msg_id, op->target_msg_id);
+      if (sop->value != 0)
+        {
+          op->value.kind = VRTC_VALUE_STRING;
+          op->value.len = sop->value_len;
+          op->value.u.str = chars + sop->value - 1;
+        }
+    }
+  st->ops.len = 0;   /* taken */
+  msg->ops = ops;
+  msg->n_ops = n_ops;
+
+  for (guint i = 0, j = 0; i < n_entries; i++)
+    if (entries[i].count > 0)
+      {
+        clock[j].session = chars + entries[i].session - 1;
+        clock[j++].count = entries[i].count;
+      }
+  msg->clock.entries = n_clock > 0 ? clock : NULL;
+  msg->clock.len = n_clock;
+
+  msg->id = chars + id - 1;
+  msg->session_id = chars + session - 1;
+  return msg;
+}
+
 static VrtcMessage *
 stream_message (const char *text,
                 gsize       len)
 {
-  g_auto(VrtcJsonReader) r = { 0 };
-  VrtcMessage *msg = vrtc_msg_alloc ();
-  char *id = NULL;
-  char *session = NULL;
+  char strings_stack[512];
+  StreamOp ops_stack[8];
+  StreamClockEntry clock_stack[16];
+  Stream st;
+  VrtcMessage *msg = NULL;
+  StringAt id = 0, session = 0;
+  gsize id_len = 0, session_len = 0;
   gint64 lamport = -1;
   double timestamp = 0;
+  guint64 seq;
   guint32 seen = 0;
   const char *key;
   gsize key_len;
   gboolean ok;
 
-  vrtc_json_reader_init (&r, text, len);
-  ok = vrtc_json_reader_begin_object (&r, NULL);
-  while (ok && vrtc_json_reader_next_member (&r, &key, &key_len, NULL))
+  vrtc_json_reader_init (&st.r, text, len);
+  st.text = text;
+  scratch_init (&st.strings, strings_stack, sizeof strings_stack);
+  scratch_init (&st.ops, ops_stack, sizeof ops_stack);
+  scratch_init (&st.clock, clock_stack, sizeof clock_stack);
+
+  ok = vrtc_json_reader_begin_object (&st.r, NULL);
+  while (ok && vrtc_json_reader_next_member_span (&st.r, &key, &key_len, NULL))
     {
       int field = field_id (msg_fields, N_MSG_FIELDS, key, key_len);
       guint32 slot;
 
       if (field < 0)
         {
-          ok = vrtc_json_reader_skip (&r, NULL);
+          ok = vrtc_json_reader_skip (&st.r, NULL);
           continue;
         }
       slot = 1u << msg_field_slots[field];
@@ -1278,49 +1557,56 @@ stream_message (const char *text,
       switch (field)
         {
         case MSG_ID:
-          ok = vrtc_json_reader_dup_string (&r, &id, NULL);
+          ok = stream_string (&st, &id, &id_len);
           break;
         case MSG_SESSION_ID:
         case MSG_CLIENT:
-          ok = vrtc_json_reader_dup_string (&r, &session, NULL);
+          ok = stream_string (&st, &session, &session_len);
           break;
         case MSG_LAMPORT_TIME:
         case MSG_LT:
-          ok = stream_count (&r, &lamport);
+          ok = stream_count (&st.r, &lamport);
           break;
         case MSG_TIMESTAMP:
         case MSG_TS:
-          if (vrtc_json_reader_peek (&r) == VRTC_JSON_NULL)
-            ok = vrtc_json_reader_read_null (&r, NULL);
+          if (vrtc_json_reader_peek (&st.r) == VRTC_JSON_NULL)
+            ok = vrtc_json_reader_read_null (&st.r, NULL);
           else
-            ok = vrtc_json_reader_read_number (&r, &timestamp, NULL);
+            ok = vrtc_json_reader_read_number (&st.r, &timestamp, NULL);
           break;
         case MSG_CLOCK:
         case MSG_VECTOR_CLOCK:
-          ok = stream_clock (&r, &msg->clock);
+          ok = stream_clock (&st);
           break;
         case MSG_OPS:
         default:
-          ok = stream_ops (&r, text, msg);
+          ok = stream_ops (&st);
           break;
         }
     }
 
-  if (ok && !vrtc_json_reader_failed (&r) && vrtc_json_reader_end (&r, NULL) &&
-      id != NULL && session != NULL && *session != '\0' && lamport >= 0 &&
+  if (ok && !vrtc_json_reader_failed (&st.r) && vrtc_json_reader_end (&st.r, NULL) &&
+      id != 0 && session_len > 0 && lamport >= 0 &&
       (seen & (1u << msg_field_slots[MSG_OPS])) &&
-      check_id (id, session, NULL, "id", &msg->seq, NULL))
+      stream_check_id (string_at (&st, id), id_len, string_at (&st, session), session_len,
+                       &seq))
     {
-      msg->id = id;
-      msg->session_id = session;
-      msg->lamport = lamport;
-      msg->timestamp = timestamp;
-      return msg;
+      msg = stream_lay_out (&st, id, session);
+      if (msg != NULL)
+        {
+          msg->seq = seq;
+          msg->lamport = lamport;
+          msg->timestamp = timestamp;
+        }
     }
-  g_free (id);
-  g_free (session);
-  vrtc_msg_unref (msg);
-  return NULL;
+
+  for (guint i = 0; i < st.ops.len / sizeof (StreamOp); i++)
+    vrtc_op_clear (&((StreamOp *) st.ops.data)[i].op);
+  scratch_clear (&st.strings);
+  scratch_clear (&st.ops);
+  scratch_clear (&st.clock);
+  vrtc_json_reader_clear (&st.r);
+  return msg;
 }
 
 VrtcMessage *

@@ -157,7 +157,7 @@ skip_ws (VrtcJsonReader *r)
 }
 
 /* What the character at p starts; literals are checked whole. */
-static VrtcJsonKind
+static inline VrtcJsonKind
 classify (const VrtcJsonReader *r,
           const char           *p)
 {
@@ -269,15 +269,23 @@ skip_plain (VrtcJsonReader *r,
 
       /* eight bytes at a time while none is special: a byte < 0x20 or >= 0x80 sets the high
        * bit of (w - 0x20) or of w, a '"' or '\\' that of (w ^ c) - 1. Borrows only
-       * flag bytes after a special one, which the byte loop then looks at again. */
+       * flag bytes after a special one, so the first flag is exact: on a little-endian
+       * machine the lowest bit set leads straight to it (most strings end in their first
+       * eight bytes); elsewhere the byte loop finds it. */
       while (r->end - p >= 8)
         {
-          guint64 w;
+          guint64 w, special;
 
           memcpy (&w, p, 8);
-          if (((w - ONES * 0x20) | ((w ^ (ONES * '"')) - ONES) | ((w ^ (ONES * '\\')) - ONES) |
-               w) & (ONES * 0x80))
-            break;
+          special = ((w - ONES * 0x20) | ((w ^ (ONES * '"')) - ONES) |
+                     ((w ^ (ONES * '\\')) - ONES) | w) & (ONES * 0x80);
+          if (special != 0)
+            {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined (__GNUC__)
+              p += __builtin_ctzll (special) / 8;
+#endif
+              break;
+            }
           p += 8;
         }
       while (p < r->end && !string_special[(guchar) *p])
@@ -459,6 +467,7 @@ scan_number (VrtcJsonReader *r,
   const char *start = r->p;
   const char *p = start;
   gboolean integer = TRUE;
+  guint64 digits = 0;   /* the integer part as it is scanned; used only when it fits */
   char buf[64];
   char *copy = NULL;
   double d;
@@ -469,7 +478,7 @@ scan_number (VrtcJsonReader *r,
     p++;
   else if (p < r->end && *p >= '1' && *p <= '9')
     while (p < r->end && g_ascii_isdigit (*p))
-      p++;
+      digits = digits * 10 + (guint64) (*p++ - '0');
   else
     {
       r->p = p;
@@ -503,13 +512,7 @@ scan_number (VrtcJsonReader *r,
     }
 
   if (integer && p - start <= 16)
-    {
-      gint64 n = 0;
-
-      for (const char *q = *start == '-' ? start + 1 : start; q < p; q++)
-        n = n * 10 + (*q - '0');
-      d = *start == '-' ? -(double) n : (double) n;
-    }
+    d = *start == '-' ? -(double) digits : (double) digits;
   else
     {
       gsize n = p - start;
@@ -731,6 +734,29 @@ next_item (VrtcJsonReader *r,
   return TRUE;
 }
 
+/* next_member, with the name NUL-terminated in the scratch buffer (terminated) or wherever
+ * scan_string leaves it (key_len then not NULL) */
+static gboolean
+next_member (VrtcJsonReader  *r,
+             const char     **key,
+             gsize           *key_len,
+             gboolean         terminated,
+             GError         **error)
+{
+  if (!next_item (r, TRUE, error))
+    return FALSE;
+  if (r->p >= r->end || *r->p != '"')
+    return unexpected (r, error, "a string as the member name");
+  if (terminated ? !scan_string_borrowed (r, key, key_len, error)
+                 : !scan_string (r, key, key_len, error))
+    return FALSE;
+  skip_ws (r);
+  if (r->p >= r->end || *r->p != ':')
+    return unexpected (r, error, "':' after the member name");
+  r->p++;
+  return TRUE;
+}
+
 gboolean
 vrtc_json_reader_next_member (VrtcJsonReader  *r,
                               const char     **key,
@@ -740,17 +766,20 @@ vrtc_json_reader_next_member (VrtcJsonReader  *r,
   g_return_val_if_fail (r != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!next_item (r, TRUE, error))
-    return FALSE;
-  if (r->p >= r->end || *r->p != '"')
-    return unexpected (r, error, "a string as the member name");
-  if (!scan_string_borrowed (r, key, key_len, error))
-    return FALSE;
-  skip_ws (r);
-  if (r->p >= r->end || *r->p != ':')
-    return unexpected (r, error, "':' after the member name");
-  r->p++;
-  return TRUE;
+  return next_member (r, key, key_len, TRUE, error);
+}
+
+gboolean
+vrtc_json_reader_next_member_span (VrtcJsonReader  *r,
+                                   const char     **key,
+                                   gsize           *key_len,
+                                   GError         **error)
+{
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (key_len != NULL, FALSE);
+
+  return next_member (r, key, key_len, FALSE, error);
 }
 
 gboolean
@@ -776,6 +805,22 @@ vrtc_json_reader_read_string (VrtcJsonReader  *r,
 
   if (!expect_value (r, VRTC_JSON_STRING, NULL, error) ||
       !scan_string_borrowed (r, out, len, error))
+    return FALSE;
+  r->at_value = FALSE;
+  return TRUE;
+}
+
+gboolean
+vrtc_json_reader_read_string_span (VrtcJsonReader  *r,
+                                   const char     **out,
+                                   gsize           *len,
+                                   GError         **error)
+{
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (len != NULL, FALSE);
+
+  if (!expect_value (r, VRTC_JSON_STRING, NULL, error) || !scan_string (r, out, len, error))
     return FALSE;
   r->at_value = FALSE;
   return TRUE;
@@ -817,14 +862,16 @@ vrtc_json_reader_read_number (VrtcJsonReader *r,
                               double         *out,
                               GError        **error)
 {
-  VrtcValue v = VRTC_VALUE_INIT;
+  double d;
 
   g_return_val_if_fail (r != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!read_typed (r, VRTC_JSON_NUMBER, &v, error))
+  /* read_scalar without the VrtcValue: scan_number already refuses what set_number would */
+  if (!expect_value (r, VRTC_JSON_NUMBER, NULL, error) || !scan_number (r, &d, error))
     return FALSE;
-  *out = v.u.num;
+  r->at_value = FALSE;
+  *out = d;
   return TRUE;
 }
 

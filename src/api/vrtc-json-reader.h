@@ -110,6 +110,13 @@ gboolean      vrtc_json_reader_next_member   (VrtcJsonReader  *r,
                                               const char     **key,
                                               gsize           *key_len,
                                               GError         **error);
+/* next_member without the copy that makes the name NUL-terminated: *key points into the
+ * text when the name has no escapes, else into the reader's buffer (valid as long as a name
+ * from next_member). For callers that match names by length and bytes. */
+gboolean      vrtc_json_reader_next_member_span (VrtcJsonReader  *r,
+                                                 const char     **key,
+                                                 gsize           *key_len,
+                                                 GError         **error);
 gboolean      vrtc_json_reader_begin_array   (VrtcJsonReader  *r,
                                               GError         **error);
 gboolean      vrtc_json_reader_next_element  (VrtcJsonReader  *r,
@@ -128,6 +135,11 @@ gboolean      vrtc_json_reader_read_string   (VrtcJsonReader  *r,
                                               const char     **out,
                                               gsize           *len,
                                               GError         **error);
+/* read_string likewise without the copy: not NUL-terminated, in the text or the buffer. */
+gboolean      vrtc_json_reader_read_string_span (VrtcJsonReader  *r,
+                                                 const char     **out,
+                                                 gsize           *len,
+                                                 GError         **error);
 gboolean      vrtc_json_reader_dup_string    (VrtcJsonReader  *r,
                                               char           **out,
                                               GError         **error);

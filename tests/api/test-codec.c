@@ -1114,6 +1114,137 @@ test_stream_expected (void)
     }
 }
 
+/* A message bigger than the stack buffers of parse_message's fast path: 40 clock entries out
+ * of order (some 0, names escaped) and 40 ops, plain ones with escaped and long strings among
+ * reshaped ones, a string value of more than the 512 bytes kept on the stack. */
+static char *
+big_message (void)
+{
+  GString *s = g_string_new ("{\"id\":\"s\\u00e9:12\",\"sessionId\":\"s\u00e9\","
+                             "\"lamportTime\":9,\"clock\":{");
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (s, "%s\"c%02u\\n\":%u", i > 0 ? "," : "", (i * 7) % 40, i % 5);
+  g_string_append (s, "},\"ops\":[");
+  for (guint i = 0; i < 40; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      if (i % 10 == 3)
+        g_string_append_printf (s, "{\"key\":\"n%u\",\"otype\":\"node.insert\",\"tag\":\"Mesh\","
+                                "\"parentKey\":\"scene\",\"value\":{\"name\":\"N\"}}", i);
+      else if (i % 10 == 7)
+        g_string_append_printf (s, "{\"otype\":\"number.set\",\"key\":\"k\\\"%u\",\"path\":\"x\","
+                                "\"value\":%u,\"alpha\":0.5,\"tag\":null}", i, i);
+      else
+        {
+          g_string_append_printf (s, "{\"key\":\"k%u\",\"otype\":\"string.set\",\"path\":\"p\\t%u\","
+                                  "\"value\":\"", i, i);
+          for (guint c = 0; c < (i == 20 ? 600 : i); c++)
+            g_string_append (s, c % 9 == 0 ? "\\u00e9" : "v");
+          g_string_append (s, "\"}");
+        }
+    }
+  g_string_append (s, "],\"timestamp\":5}");
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_stream_big (void)
+{
+  g_autofree char *text = big_message ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VrtcMessage) streamed = vrtc_codec_parse_message (text, -1, &error);
+  g_autoptr(VrtcMessage) tree = NULL;
+
+  g_assert_no_error (error);
+  tree = tree_message (text, &error);
+  g_assert_no_error (error);
+  check_same_message (streamed, tree);
+
+  g_assert_cmpstr (streamed->id, ==, "s\xc3\xa9:12");
+  g_assert_cmpuint (streamed->n_ops, ==, 40);
+  g_assert_cmpuint (streamed->clock.len, ==, 32);
+  g_assert_cmpstr (streamed->clock.entries[0].session, ==, "c01\n");
+  g_assert_cmpuint (streamed->clock.entries[0].count, ==, 3);
+  g_assert_cmpstr (streamed->clock.entries[31].session, ==, "c39\n");
+  g_assert_cmpstr (streamed->ops[7].key, ==, "k\"7");
+  g_assert_cmpstr (streamed->ops[8].path, ==, "p\t8");
+  g_assert_cmpuint (streamed->ops[20].value.len, ==, 600 + 67);
+  g_assert_cmpuint (strlen (streamed->ops[20].value.u.str), ==, 600 + 67);
+  /* through the fast path (the tree's strings are on the heap) */
+  g_assert_true (vrtc_msg_block_holds (streamed, streamed->ops[20].value.u.str));
+  g_assert_true (vrtc_msg_block_holds (streamed, streamed->clock.entries[31].session));
+}
+
+/* The sequence number of the id, up to the largest 64-bit one. */
+static void
+test_stream_seq (void)
+{
+  static const struct { const char *id; guint64 seq; } cases[] = {
+    { "a:1", 1 },
+    { "a:9007199254740993", G_GUINT64_CONSTANT (9007199254740993) },
+    { "a:9999999999999999999", G_GUINT64_CONSTANT (9999999999999999999) },
+    { "a:18446744073709551615", G_MAXUINT64 },
+    { "a:b:7", 7 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"id\":\"%s\",\"sessionId\":\"%.*s\","
+                                               "\"lamportTime\":1,\"ops\":[]}", cases[i].id,
+                                               (int) (strrchr (cases[i].id, ':') - cases[i].id),
+                                               cases[i].id);
+      g_autoptr(VrtcMessage) msg = parse_ok (text);
+
+      message_case (i, NULL, text);
+      g_assert_cmpuint (msg->seq, ==, cases[i].seq);
+    }
+}
+
+/* A streamed message is one allocation: its strings lie in it, except those of the ops that
+ * decode_operation reshapes and of values that are trees. */
+static void
+test_stream_block (void)
+{
+  static const char text[] =
+    "{" HEAD "\"clock\":{\"b\":2,\"a\":1},\"ops\":[" SET_OP ","
+    "{\"key\":\"t\",\"otype\":\"text.insert\",\"path\":\"s\",\"value\":\"h\\u00e9\","
+    "\"position\":1},"
+    "{\"key\":\"c\",\"otype\":\"node.remove\"},"
+    "{\"otype\":\"meta.note\",\"value\":{\"a\":\"b\"}}]}";
+  g_autoptr(VrtcMessage) msg = parse_ok (text);
+  g_autoptr(VrtcMessage) empty = parse_ok ("{" HEAD "\"ops\":[]}");
+
+  g_assert_true (vrtc_msg_block_holds (msg, msg->id));
+  g_assert_true (vrtc_msg_block_holds (msg, msg->session_id));
+  g_assert_true (vrtc_msg_block_holds (msg, msg->ops));
+  g_assert_true (vrtc_msg_block_holds (msg, msg->clock.entries));
+  for (guint i = 0; i < msg->clock.len; i++)
+    g_assert_true (vrtc_msg_block_holds (msg, msg->clock.entries[i].session));
+  for (guint i = 0; i < 2; i++)
+    {
+      VrtcOperation *op = &msg->ops[i];
+
+      g_assert_true (vrtc_msg_block_holds (msg, op->key));
+      g_assert_true (vrtc_msg_block_holds (msg, op->otype));
+      g_assert_true (vrtc_msg_block_holds (msg, op->path));
+    }
+  g_assert_cmpint (msg->ops[1].value.kind, ==, VRTC_VALUE_STRING);
+  g_assert_cmpstr (msg->ops[1].value.u.str, ==, "h\xc3\xa9");
+  g_assert_cmpuint (msg->ops[1].value.len, ==, 3);
+  g_assert_true (vrtc_msg_block_holds (msg, msg->ops[1].value.u.str));
+  g_assert_false (vrtc_msg_block_holds (msg, msg->ops[1].extras.u.members));
+  g_assert_false (vrtc_msg_block_holds (msg, msg->ops[2].key));
+  g_assert_false (vrtc_msg_block_holds (msg, msg->ops[3].value.u.members));
+  g_assert_true (vrtc_msg_block_holds (msg, msg->ops[3].key));
+
+  /* no op: ops still points somewhere (into the block), no clock */
+  g_assert_cmpuint (empty->n_ops, ==, 0);
+  g_assert_true (vrtc_msg_block_holds (empty, empty->ops));
+  g_assert_null (empty->clock.entries);
+}
+
 /* Bad messages give the tree's errors: the first in its order, syntax before meaning, and
  * UTF-8 before anything. */
 static void
@@ -1128,6 +1259,20 @@ test_stream_errors (void)
     { "{" HEAD "\"client\":\"b\",\"ops\":[]}", "client: conflicts with sessionId" },
     { "{\"id\":\"b:2\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
       "id: \"b:2\" does not match session \"a\"" },
+    { "{\"id\":\"ab:2\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"ab:2\" does not match session \"a\"" },
+    { "{\"id\":\"a\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a\" does not match session \"a\"" },
+    { "{\"id\":\"a:\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a:\" does not end in a positive sequence number" },
+    { "{\"id\":\"a:02\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a:02\" does not end in a positive sequence number" },
+    { "{\"id\":\"a:2x\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a:2x\" does not end in a positive sequence number" },
+    { "{\"id\":\"a:+2\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a:+2\" does not end in a positive sequence number" },
+    { "{\"id\":\"a:18446744073709551616\",\"sessionId\":\"a\",\"lamportTime\":3,\"ops\":[]}",
+      "id: \"a:18446744073709551616\" does not end in a positive sequence number" },
     { "{\"ops\":[{\"key\":5}],\"id\":\"b:2\",\"sessionId\":\"a\"}", "lamportTime: missing" },
     { "{" HEAD "\"ops\":[" SET_OP ",{\"otype\":\"x.y\"}]}", "ops[1].key: missing" },
     { "{" HEAD "\"ops\":[{\"key\":\"k\",\"otype\":\"node.insert\",\"value\":5}]}",
@@ -1196,6 +1341,9 @@ main (int   argc,
   g_test_add_func ("/codec/stream/same", test_stream_same);
   g_test_add_func ("/codec/stream/expected", test_stream_expected);
   g_test_add_func ("/codec/stream/errors", test_stream_errors);
+  g_test_add_func ("/codec/stream/big", test_stream_big);
+  g_test_add_func ("/codec/stream/block", test_stream_block);
+  g_test_add_func ("/codec/stream/seq", test_stream_seq);
 
   return g_test_run ();
 }

@@ -316,6 +316,54 @@ test_strings (void)
     }
 }
 
+/* Strings are scanned eight bytes at a time: each kind of byte that ends a plain run must be
+ * found at every offset in those eight bytes and after them, with text left to read on. */
+static void
+test_string_stops (void)
+{
+  static const struct { const char *what; const char *value; const char *error; } stops[] = {
+    { "", "", NULL },
+    { "\\n", "\n", NULL },
+    { "\\\"", "\"", NULL },
+    { "\xc3\xa9", "\xc3\xa9", NULL },
+    { "\x01", NULL, "unescaped control character U+0001 in a string" },
+    { "\x7f", "\x7f", NULL },
+    { "\xff", NULL, "the text is not valid UTF-8" },
+  };
+  g_auto(VrtcJsonReader) r = { 0 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (stops); k++)
+    for (guint at = 0; at < 20; at++)
+      {
+        g_autofree char *run = g_strnfill (at, 'a');
+        g_autofree char *text = g_strdup_printf ("\"%s%sbbb\"            ", run, stops[k].what);
+        g_autoptr(GError) error = NULL;
+        const char *s = NULL;
+        gsize len = 0;
+
+        message_case (k * 100 + at, NULL, text);
+        reader_init (&r, text);
+        if (stops[k].error != NULL)
+          {
+            g_autofree char *message = g_strdup_printf ("1:%u: %s", at + 2, stops[k].error);
+
+            g_assert_false (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+            g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_JSON);
+            g_assert_cmpstr (error->message, ==, message);
+          }
+        else
+          {
+            g_autofree char *value = g_strdup_printf ("%s%sbbb", run, stops[k].value);
+
+            g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+            g_assert_no_error (error);
+            g_assert_cmpuint (len, ==, strlen (value));
+            g_assert_true (memcmp (s, value, len) == 0);
+            end_ok (&r);
+          }
+      }
+}
+
 /* Keys are unescaped, NUL-terminated and replaced by the next call; long ones grow the
  * buffer they live in. */
 static void
@@ -360,6 +408,64 @@ test_keys (void)
   g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE);
   g_assert_true (g_str_has_suffix (error->message, ": \\u0000 is not supported in a string"));
   g_assert_true (vrtc_json_reader_failed (&r));
+}
+
+/* The span calls give what next_member and read_string give, without the NUL: in the text
+ * when there is no escape. */
+static void
+test_spans (void)
+{
+  static const char text[] =
+    "{\"plain\": \"value\", \"\\u006bey\": \"a\\\"b\", \"\": \"\", \"n\": 1,\n \"x\": \"\\u0000\"}";
+  g_auto(VrtcJsonReader) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *s = NULL;
+  gsize len = 0;
+
+  reader_init (&r, text);
+  g_assert_true (vrtc_json_reader_begin_object (&r, &error));
+
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_true (s == text + 2);
+  g_assert_cmpuint (len, ==, 5);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_true (s == text + 11);
+  g_assert_cmpuint (len, ==, 5);
+
+  /* escaped: unescaped into the reader's buffer */
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 3);
+  g_assert_true (memcmp (s, "key", 3) == 0);
+  g_assert_true (s < text || s >= text + sizeof text);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 3);
+  g_assert_true (memcmp (s, "a\"b", 3) == 0);
+
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_true (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_no_error (error);
+
+  /* the errors of read_string */
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_false (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_WRONG_TYPE);
+  g_assert_cmpstr (error->message, ==, "1:53: expected a string, got a number");
+  g_clear_error (&error);
+
+  reader_init (&r, text);
+  g_assert_true (vrtc_json_reader_begin_object (&r, &error));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_true (vrtc_json_reader_skip (&r, &error));
+  g_assert_true (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_false (vrtc_json_reader_read_string_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==, "2:8: \\u0000 is not supported in a string");
+  g_clear_error (&error);
+  g_assert_false (vrtc_json_reader_next_member_span (&r, &s, &len, &error));
+  g_assert_error (error, VRTC_ERROR, VRTC_ERROR_FAILED);
 }
 
 static void
@@ -844,6 +950,8 @@ main (int   argc,
   g_test_add_func ("/json-reader/numbers", test_numbers);
   g_test_add_func ("/json-reader/strings", test_strings);
   g_test_add_func ("/json-reader/keys", test_keys);
+  g_test_add_func ("/json-reader/spans", test_spans);
+  g_test_add_func ("/json-reader/string-stops", test_string_stops);
   g_test_add_func ("/json-reader/skip", test_skip);
   g_test_add_func ("/json-reader/offsets", test_offsets);
   g_test_add_func ("/json-reader/length", test_length);
