@@ -2029,6 +2029,17 @@ journal_add_item (Journal         *j,
   return journal_add_message (j, inner, line, where, error);
 }
 
+/* The message that starts at offset and ends its line (JSON lines), or NULL. */
+static VrtcMessage *
+stream_line_message (const char *text,
+                     gsize       len,
+                     gsize       offset)
+{
+  const char *nl = memchr (text + offset, '\n', len - offset);
+
+  return stream_message (text + offset, (nl != NULL ? (gsize) (nl - text) : len) - offset);
+}
+
 gboolean
 vrtc_codec_parse_journal (const char *text,
                           gsize       len,
@@ -2062,6 +2073,24 @@ vrtc_codec_parse_journal (const char *text,
     {
       VrtcValue value = VRTC_VALUE_INIT;
       guint line = vrtc_json_reader_line (&r);
+      VrtcMessage *plain;
+
+      /* The usual line, a plain message that ends the line, goes straight into its one
+       * allocation (as vrtc_codec_parse_message reads it); anything else through the tree,
+       * which tells the shapes apart and names what is wrong. */
+      if (vrtc_json_reader_peek (&r) == VRTC_JSON_OBJECT &&
+          (plain = stream_line_message (text, len, vrtc_json_reader_offset (&r))) != NULL)
+        {
+          g_ptr_array_add (parsed, plain);
+          /* steps over what stream_message read: it parsed, so this cannot fail */
+          if (!vrtc_json_reader_skip (&r, NULL) || !vrtc_json_reader_end_line (&r, error))
+            {
+              g_prefix_error (error, "%s:", j.name);
+              ok = FALSE;
+              break;
+            }
+          continue;
+        }
 
       g_array_set_size (j.top_lines, 0);
       g_array_set_size (j.journal_lines, 0);

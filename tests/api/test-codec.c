@@ -730,13 +730,33 @@ test_journal_lines (void)
     "\n"
     "   \r\n"
     MSG ("b:1", "b", 1, "k") "\r\n"
+    "{\"msg\":" MSG ("c:1", "c", 2, "k") ",\"ack\":true}\n"
     "{\"id\":\"a:2\",\"client\":\"a\",\"lt\":3,\"ops\":[]}";
   g_autoptr(GPtrArray) messages = journal_ok (text, NULL);
+  const VrtcMessage *m;
 
-  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_cmpuint (messages->len, ==, 4);
   g_assert_cmpstr (vrtc_message_get_id (messages->pdata[0]), ==, "a:1");
   g_assert_cmpstr (vrtc_message_get_id (messages->pdata[1]), ==, "b:1");
-  g_assert_cmpstr (vrtc_message_get_id (messages->pdata[2]), ==, "a:2");
+  g_assert_cmpstr (vrtc_message_get_id (messages->pdata[2]), ==, "c:1");
+  g_assert_cmpstr (vrtc_message_get_id (messages->pdata[3]), ==, "a:2");
+  /* a line holding a plain message is read the way vrtc_codec_parse_message reads one, into
+   * one allocation; a journal entry {msg, ack} goes through the tree */
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *lines[] = {
+        MSG ("a:1", "a", 1, "k"), MSG ("b:1", "b", 1, "k"), MSG ("c:1", "c", 2, "k"),
+        "{\"id\":\"a:2\",\"client\":\"a\",\"lt\":3,\"ops\":[]}",
+      };
+      g_autoptr(VrtcMessage) alone = parse_ok (lines[i]);
+      g_autofree char *got = NULL, *expected = NULL;
+
+      m = messages->pdata[i];
+      g_assert_true (vrtc_msg_block_holds (m, m->id) == (i != 2));
+      got = write_message (m, VRTC_DIALECT_SEED);
+      expected = write_message (alone, VRTC_DIALECT_SEED);
+      g_assert_cmpstr (got, ==, expected);
+    }
 }
 
 static void
