@@ -18,6 +18,8 @@
 #define MAX_COMPONENTS        4
 #define DRAG_PIXELS_PER_STEP  4.0
 #define FLASH_MS              1500
+#define FADE_MS               600
+#define FLASH_ALPHA           0.16
 
 typedef struct
 {
@@ -62,7 +64,11 @@ struct _InspectorPropertyRow
   gboolean                  deferred;
   gboolean                  dragging;
   guint                     refresh_idle;
+  /* a changed value lights the row up, then fades */
   guint                     flash_id;
+  guint                     fade_id;
+  gint64                    fade_start;
+  double                    flash_level;
 };
 
 G_DEFINE_FINAL_TYPE (InspectorPropertyRow, inspector_property_row, GTK_TYPE_LIST_BOX_ROW)
@@ -930,23 +936,91 @@ sync_from_property (InspectorPropertyRow *self,
   self->updating = FALSE;
 }
 
+/*
+ * The flash is painted by the row, not set by a CSS class: a class on the row, and each
+ * frame of a CSS transition, would restyle all the editors it holds, and a jump through
+ * history changes several rows at once.
+ */
+static void
+stop_fade (InspectorPropertyRow *self)
+{
+  if (self->fade_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fade_id);
+  self->fade_id = 0;
+}
+
+static gboolean
+fade_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       data)
+{
+  InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (self->fade_start == 0)
+    self->fade_start = now;
+  self->flash_level = 1.0 - (now - self->fade_start) / (FADE_MS * 1000.0);
+  gtk_widget_queue_draw (widget);
+  if (self->flash_level > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->flash_level = 0;
+  self->fade_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 flash_done (gpointer data)
 {
   InspectorPropertyRow *self = data;
 
   self->flash_id = 0;
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "changed");
+  self->fade_start = 0;
+  self->fade_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fade_tick, NULL, NULL);
 
   return G_SOURCE_REMOVE;
 }
 
-static void
-flash (InspectorPropertyRow *self)
+/**
+ * inspector_property_row_flash:
+ * @self: a #InspectorPropertyRow
+ *
+ * Lights the row up for a moment, as a change of its value does.
+ */
+void
+inspector_property_row_flash (InspectorPropertyRow *self)
 {
+  g_return_if_fail (INSPECTOR_IS_PROPERTY_ROW (self));
+
   g_clear_handle_id (&self->flash_id, g_source_remove);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "changed");
+  stop_fade (self);
+  self->flash_level = 1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   self->flash_id = g_timeout_add (FLASH_MS, flash_done, self);
+}
+
+static void
+inspector_property_row_snapshot (GtkWidget   *widget,
+                                 GtkSnapshot *snapshot)
+{
+  InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (widget);
+
+  /* Over the row's background, under its children. */
+  if (self->flash_level > 0)
+    {
+      GdkRGBA color = { 0.21, 0.52, 0.89, 1 };
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color",
+                                      &color);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      color.alpha *= FLASH_ALPHA * self->flash_level;
+      gtk_snapshot_append_color (snapshot, &color,
+                                 &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                      gtk_widget_get_height (widget)));
+    }
+
+  GTK_WIDGET_CLASS (inspector_property_row_parent_class)->snapshot (widget, snapshot);
 }
 
 static void
@@ -964,7 +1038,7 @@ on_value_changed (VrtcProperty         *property,
     {
       sync_from_property (self, FALSE);
     }
-  flash (self);
+  inspector_property_row_flash (self);
 }
 
 static gboolean
@@ -1560,8 +1634,6 @@ ensure_style (void)
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_data (provider,
-    "row.property-row { transition: background-color 600ms ease-out; }\n"
-    "row.property-row.changed { background-color: alpha(@accent_bg_color, 0.16); }\n"
     "row.property-row .component-handle { font-weight: bold; min-width: 10px;"
     "  padding: 0 2px; }\n"
     "row.property-row .component-handle:hover { color: @accent_color; }\n"
@@ -1599,6 +1671,7 @@ inspector_property_row_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
   g_clear_handle_id (&self->flash_id, g_source_remove);
+  stop_fade (self);
   if (self->property != NULL)
     g_signal_handlers_disconnect_by_data (self->property, self);
   g_clear_object (&self->property);
@@ -1664,6 +1737,7 @@ inspector_property_row_class_init (InspectorPropertyRowClass *klass)
   object_class->dispose = inspector_property_row_dispose;
   object_class->get_property = inspector_property_row_get_gproperty;
   object_class->set_property = inspector_property_row_set_gproperty;
+  widget_class->snapshot = inspector_property_row_snapshot;
 
   properties[PROP_PROPERTY] =
     g_param_spec_object ("property", NULL, NULL, VRTC_TYPE_PROPERTY,
@@ -1916,4 +1990,18 @@ inspector_property_row_get_drag_handle (InspectorPropertyRow *self,
   g_return_val_if_fail (INSPECTOR_IS_PROPERTY_ROW (self), NULL);
 
   return index < self->n_components ? self->components[index].handle : NULL;
+}
+
+/**
+ * inspector_property_row_get_flashing:
+ * @self: a #InspectorPropertyRow
+ *
+ * Returns: whether the row is lit up, or still fading, since its value changed
+ */
+gboolean
+inspector_property_row_get_flashing (InspectorPropertyRow *self)
+{
+  g_return_val_if_fail (INSPECTOR_IS_PROPERTY_ROW (self), FALSE);
+
+  return self->flash_level > 0;
 }
