@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "inspector-property-row.h"
+#include "inspector-list-util.h"
 
 /*
  * One property of a node, with an editor picked by its value type. The row never touches the
@@ -65,10 +66,7 @@ struct _InspectorPropertyRow
   gboolean                  dragging;
   guint                     refresh_idle;
   /* a changed value lights the row up, then fades */
-  guint                     flash_id;
-  guint                     fade_id;
-  gint64                    fade_start;
-  double                    flash_level;
+  InspectorFlash            flash;
 };
 
 G_DEFINE_FINAL_TYPE (InspectorPropertyRow, inspector_property_row, GTK_TYPE_LIST_BOX_ROW)
@@ -936,51 +934,6 @@ sync_from_property (InspectorPropertyRow *self,
   self->updating = FALSE;
 }
 
-/*
- * The flash is painted by the row, not set by a CSS class: a class on the row, and each
- * frame of a CSS transition, would restyle all the editors it holds, and a jump through
- * history changes several rows at once.
- */
-static void
-stop_fade (InspectorPropertyRow *self)
-{
-  if (self->fade_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fade_id);
-  self->fade_id = 0;
-}
-
-static gboolean
-fade_tick (GtkWidget     *widget,
-           GdkFrameClock *clock,
-           gpointer       data)
-{
-  InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
-
-  if (self->fade_start == 0)
-    self->fade_start = now;
-  self->flash_level = 1.0 - (now - self->fade_start) / (FADE_MS * 1000.0);
-  gtk_widget_queue_draw (widget);
-  if (self->flash_level > 0)
-    return G_SOURCE_CONTINUE;
-
-  self->flash_level = 0;
-  self->fade_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flash_done (gpointer data)
-{
-  InspectorPropertyRow *self = data;
-
-  self->flash_id = 0;
-  self->fade_start = 0;
-  self->fade_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fade_tick, NULL, NULL);
-
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * inspector_property_row_flash:
  * @self: a #InspectorPropertyRow
@@ -992,11 +945,7 @@ inspector_property_row_flash (InspectorPropertyRow *self)
 {
   g_return_if_fail (INSPECTOR_IS_PROPERTY_ROW (self));
 
-  g_clear_handle_id (&self->flash_id, g_source_remove);
-  stop_fade (self);
-  self->flash_level = 1;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  self->flash_id = g_timeout_add (FLASH_MS, flash_done, self);
+  inspector_flash_start (&self->flash, GTK_WIDGET (self), FLASH_MS, FADE_MS);
 }
 
 static void
@@ -1005,20 +954,8 @@ inspector_property_row_snapshot (GtkWidget   *widget,
 {
   InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (widget);
 
-  /* Over the row's background, under its children. */
-  if (self->flash_level > 0)
-    {
-      GdkRGBA color = { 0.21, 0.52, 0.89, 1 };
-
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color",
-                                      &color);
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      color.alpha *= FLASH_ALPHA * self->flash_level;
-      gtk_snapshot_append_color (snapshot, &color,
-                                 &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                      gtk_widget_get_height (widget)));
-    }
+  /* Over the row's background, under its children: no class restyles its editors. */
+  inspector_flash_snapshot (&self->flash, snapshot, FLASH_ALPHA, 0);
 
   GTK_WIDGET_CLASS (inspector_property_row_parent_class)->snapshot (widget, snapshot);
 }
@@ -1670,8 +1607,7 @@ inspector_property_row_dispose (GObject *object)
   InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (object);
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
-  g_clear_handle_id (&self->flash_id, g_source_remove);
-  stop_fade (self);
+  inspector_flash_stop (&self->flash);
   if (self->property != NULL)
     g_signal_handlers_disconnect_by_data (self->property, self);
   g_clear_object (&self->property);
@@ -2003,5 +1939,5 @@ inspector_property_row_get_flashing (InspectorPropertyRow *self)
 {
   g_return_val_if_fail (INSPECTOR_IS_PROPERTY_ROW (self), FALSE);
 
-  return self->flash_level > 0;
+  return self->flash.level > 0;
 }
