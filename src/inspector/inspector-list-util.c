@@ -33,6 +33,25 @@ inspector_single_selection_select (GtkSingleSelection *selection,
   g_object_thaw_notify (G_OBJECT (selection));
 }
 
+/**
+ * inspector_set_tooltip_text:
+ * @widget: a widget
+ * @text: (nullable): its new tooltip
+ *
+ * Like gtk_widget_set_tooltip_text(), but only when the text changes: setting a tooltip
+ * asks the display where the pointer is, a round trip to the X server even when nothing
+ * changes, and rows and editors are updated by the hundred while scrubbing history.
+ */
+void
+inspector_set_tooltip_text (GtkWidget  *widget,
+                            const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /*
  * A flash painted by the widget, not set by a CSS class: a class on a row, and each frame
  * of a CSS transition, restyle all the row holds, and a step through history changes many

@@ -619,7 +619,7 @@ on_entry_changed (GtkEditable          *editable,
     gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (editable), problem);
+  inspector_set_tooltip_text (GTK_WIDGET (editable), problem);
 }
 
 static void

@@ -1285,16 +1285,6 @@ tree_row_update_leaf (TreeRow *row)
     gtk_widget_remove_css_class (row->expander, "leaf");
 }
 
-/* Setting a tooltip asks the display where the pointer is, a round trip to the X server
- * even when nothing changes: rows are bound by the hundred while scrubbing history. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
 static void
 tree_row_update (TreeRow *row)
 {
@@ -1321,13 +1311,13 @@ tree_row_update (TreeRow *row)
     {
       gtk_widget_remove_css_class (row->content, "dim-label");
       gtk_widget_remove_css_class (row->content, "removed");
-      set_tooltip (row->content, NULL);
+      inspector_set_tooltip_text (row->content, NULL);
     }
   else
     {
       gtk_widget_add_css_class (row->content, "dim-label");
       gtk_widget_add_css_class (row->content, live ? "hidden" : "removed");
-      set_tooltip (row->content, live ? _("Hidden: an ancestor is removed") : _("Removed"));
+      inspector_set_tooltip_text (row->content, live ? _("Hidden: an ancestor is removed") : _("Removed"));
     }
 
   if (live)

@@ -487,17 +487,6 @@ inspector_session_chip_set_session (GtkWidget  *chip,
   gtk_widget_set_visible (you, own);
 }
 
-/* Setting a tooltip asks the display where the pointer is: only when it changes. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  const char *old = gtk_widget_get_tooltip_text (widget);
-
-  if (g_strcmp0 (old, text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
 /* Formatting, into the caller's buffer: binding a row allocates nothing of its own. */
 
 static const char *
@@ -1034,7 +1023,7 @@ cell_update_state (Cell *cell)
       if (cell->acked)
         {
           gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), "emblem-ok-symbolic");
-          set_tooltip (cell->icon, _("Acknowledged by the server"));
+          inspector_set_tooltip_text (cell->icon, _("Acknowledged by the server"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->icon),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledged"),
                                           -1);
@@ -1043,7 +1032,7 @@ cell_update_state (Cell *cell)
       else
         {
           gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), "network-transmit-symbolic");
-          set_tooltip (cell->icon, _("Not acknowledged by a server yet"));
+          inspector_set_tooltip_text (cell->icon, _("Not acknowledged by a server yet"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->icon),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not acknowledged"),
                                           -1);
@@ -1621,7 +1610,7 @@ update_compact (InspectorTimeline *self)
     reason = _("The first message is undone: folding stops at undone messages.");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.compact", reason == NULL);
-  set_tooltip (self->compact_now_button,
+  inspector_set_tooltip_text (self->compact_now_button,
                                reason ? reason
                                       : _("Fold the acknowledged messages at the start of the "
                                           "journal into the snapshot"));
@@ -1960,7 +1949,7 @@ update_details_header (InspectorTimeline *self)
                                   undone ? "timeline.redo-message" : "timeline.undo-message");
   gtk_button_set_icon_name (GTK_BUTTON (self->details_undo_button),
                             undone ? "edit-redo-symbolic" : "edit-undo-symbolic");
-  set_tooltip (self->details_undo_button,
+  inspector_set_tooltip_text (self->details_undo_button,
                                undone ? _("Redo this message: commit a meta.redo for it")
                                       : _("Undo this message: commit a meta.undo for it"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->details_undo_button),
