@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "inspector-property-row.h"
+#include "inspector-list-util.h"
 
 /*
  * One property of a node, with an editor picked by its value type. The row never touches the
@@ -18,6 +19,8 @@
 #define MAX_COMPONENTS        4
 #define DRAG_PIXELS_PER_STEP  4.0
 #define FLASH_MS              1500
+#define FADE_MS               600
+#define FLASH_ALPHA           0.16
 
 typedef struct
 {
@@ -62,7 +65,8 @@ struct _InspectorPropertyRow
   gboolean                  deferred;
   gboolean                  dragging;
   guint                     refresh_idle;
-  guint                     flash_id;
+  /* a changed value lights the row up, then fades */
+  InspectorFlash            flash;
 };
 
 G_DEFINE_FINAL_TYPE (InspectorPropertyRow, inspector_property_row, GTK_TYPE_LIST_BOX_ROW)
@@ -615,7 +619,7 @@ on_entry_changed (GtkEditable          *editable,
     gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (editable), problem);
+  inspector_set_tooltip_text (GTK_WIDGET (editable), problem);
 }
 
 static void
@@ -930,23 +934,30 @@ sync_from_property (InspectorPropertyRow *self,
   self->updating = FALSE;
 }
 
-static gboolean
-flash_done (gpointer data)
+/**
+ * inspector_property_row_flash:
+ * @self: a #InspectorPropertyRow
+ *
+ * Lights the row up for a moment, as a change of its value does.
+ */
+void
+inspector_property_row_flash (InspectorPropertyRow *self)
 {
-  InspectorPropertyRow *self = data;
+  g_return_if_fail (INSPECTOR_IS_PROPERTY_ROW (self));
 
-  self->flash_id = 0;
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "changed");
-
-  return G_SOURCE_REMOVE;
+  inspector_flash_start (&self->flash, GTK_WIDGET (self), FLASH_MS, FADE_MS);
 }
 
 static void
-flash (InspectorPropertyRow *self)
+inspector_property_row_snapshot (GtkWidget   *widget,
+                                 GtkSnapshot *snapshot)
 {
-  g_clear_handle_id (&self->flash_id, g_source_remove);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "changed");
-  self->flash_id = g_timeout_add (FLASH_MS, flash_done, self);
+  InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (widget);
+
+  /* Over the row's background, under its children: no class restyles its editors. */
+  inspector_flash_snapshot (&self->flash, snapshot, FLASH_ALPHA, 0);
+
+  GTK_WIDGET_CLASS (inspector_property_row_parent_class)->snapshot (widget, snapshot);
 }
 
 static void
@@ -964,7 +975,7 @@ on_value_changed (VrtcProperty         *property,
     {
       sync_from_property (self, FALSE);
     }
-  flash (self);
+  inspector_property_row_flash (self);
 }
 
 static gboolean
@@ -1560,8 +1571,6 @@ ensure_style (void)
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_data (provider,
-    "row.property-row { transition: background-color 600ms ease-out; }\n"
-    "row.property-row.changed { background-color: alpha(@accent_bg_color, 0.16); }\n"
     "row.property-row .component-handle { font-weight: bold; min-width: 10px;"
     "  padding: 0 2px; }\n"
     "row.property-row .component-handle:hover { color: @accent_color; }\n"
@@ -1598,7 +1607,7 @@ inspector_property_row_dispose (GObject *object)
   InspectorPropertyRow *self = INSPECTOR_PROPERTY_ROW (object);
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
-  g_clear_handle_id (&self->flash_id, g_source_remove);
+  inspector_flash_stop (&self->flash);
   if (self->property != NULL)
     g_signal_handlers_disconnect_by_data (self->property, self);
   g_clear_object (&self->property);
@@ -1664,6 +1673,7 @@ inspector_property_row_class_init (InspectorPropertyRowClass *klass)
   object_class->dispose = inspector_property_row_dispose;
   object_class->get_property = inspector_property_row_get_gproperty;
   object_class->set_property = inspector_property_row_set_gproperty;
+  widget_class->snapshot = inspector_property_row_snapshot;
 
   properties[PROP_PROPERTY] =
     g_param_spec_object ("property", NULL, NULL, VRTC_TYPE_PROPERTY,
@@ -1916,4 +1926,18 @@ inspector_property_row_get_drag_handle (InspectorPropertyRow *self,
   g_return_val_if_fail (INSPECTOR_IS_PROPERTY_ROW (self), NULL);
 
   return index < self->n_components ? self->components[index].handle : NULL;
+}
+
+/**
+ * inspector_property_row_get_flashing:
+ * @self: a #InspectorPropertyRow
+ *
+ * Returns: whether the row is lit up, or still fading, since its value changed
+ */
+gboolean
+inspector_property_row_get_flashing (InspectorPropertyRow *self)
+{
+  g_return_val_if_fail (INSPECTOR_IS_PROPERTY_ROW (self), FALSE);
+
+  return self->flash.level > 0;
 }

@@ -23,6 +23,8 @@ void          inspector_property_row_set_read_only    (InspectorPropertyRow *sel
                                                        gboolean              read_only);
 void          inspector_property_row_apply_pending    (InspectorPropertyRow *self);
 void          inspector_property_row_refresh          (InspectorPropertyRow *self);
+gboolean      inspector_property_row_get_flashing     (InspectorPropertyRow *self);
+void          inspector_property_row_flash            (InspectorPropertyRow *self);
 void          inspector_property_row_show_provenance  (InspectorPropertyRow *self);
 GtkWidget    *inspector_property_row_get_component    (InspectorPropertyRow *self,
                                                        guint                 index);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "inspector-flash-bin.h"
 #include "inspector-list-util.h"
 #include "inspector-scene-tree.h"
 
@@ -212,7 +213,7 @@ typedef struct
   gulong              notify_id;
   gulong              children_id;
   gulong              removed_id;
-  guint               flash_id;
+  GtkWidget          *flash;
 } TreeRow;
 
 struct _InspectorSceneTree
@@ -1181,31 +1182,18 @@ select_position (InspectorSceneTree *self,
 
 /* Per-row binding */
 
+/* Painted by the row, not a class on it: a step through history changes many nodes. */
 static void
 tree_row_stop_flash (TreeRow *row)
 {
-  g_clear_handle_id (&row->flash_id, g_source_remove);
-  gtk_widget_remove_css_class (row->expander, "changed");
-}
-
-static gboolean
-tree_row_flash_done (gpointer data)
-{
-  TreeRow *row = data;
-
-  row->flash_id = 0;
-  gtk_widget_remove_css_class (row->expander, "changed");
-
-  return G_SOURCE_REMOVE;
+  inspector_flash_bin_stop (INSPECTOR_FLASH_BIN (row->flash));
 }
 
 static void
 tree_row_flash (TreeRow *row,
                 guint    ms)
 {
-  g_clear_handle_id (&row->flash_id, g_source_remove);
-  gtk_widget_add_css_class (row->expander, "changed");
-  row->flash_id = g_timeout_add (ms, tree_row_flash_done, row);
+  inspector_flash_bin_flash (INSPECTOR_FLASH_BIN (row->flash), ms);
 }
 
 static void tree_row_detach (TreeRow *row);
@@ -1215,7 +1203,6 @@ tree_row_free (gpointer data)
 {
   TreeRow *row = data;
 
-  g_clear_handle_id (&row->flash_id, g_source_remove);
   tree_row_detach (row);
   g_clear_object (&row->scene_item);
   g_free (row);
@@ -1298,16 +1285,6 @@ tree_row_update_leaf (TreeRow *row)
     gtk_widget_remove_css_class (row->expander, "leaf");
 }
 
-/* Setting a tooltip asks the display where the pointer is, a round trip to the X server
- * even when nothing changes: rows are bound by the hundred while scrubbing history. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
 static void
 tree_row_update (TreeRow *row)
 {
@@ -1334,13 +1311,13 @@ tree_row_update (TreeRow *row)
     {
       gtk_widget_remove_css_class (row->content, "dim-label");
       gtk_widget_remove_css_class (row->content, "removed");
-      set_tooltip (row->content, NULL);
+      inspector_set_tooltip_text (row->content, NULL);
     }
   else
     {
       gtk_widget_add_css_class (row->content, "dim-label");
       gtk_widget_add_css_class (row->content, live ? "hidden" : "removed");
-      set_tooltip (row->content, live ? _("Hidden: an ancestor is removed") : _("Removed"));
+      inspector_set_tooltip_text (row->content, live ? _("Hidden: an ancestor is removed") : _("Removed"));
     }
 
   if (live)
@@ -1434,7 +1411,8 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row->content), row->name_label);
 
   row->expander = gtk_tree_expander_new ();
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), row->content);
+  row->flash = inspector_flash_bin_new (row->content);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), row->flash);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
@@ -2116,10 +2094,6 @@ ensure_style (void)
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_data (provider,
-    "scenetree treeexpander { border-radius: 6px;"
-    "  transition: background-color 900ms ease-out; }\n"
-    "scenetree treeexpander.changed { background-color: alpha(@accent_bg_color, 0.28);"
-    "  transition: none; }\n"
     "scenetree treeexpander.leaf expander { -gtk-icon-source: none; }\n"
     "scenetree .node-key { font-weight: bold; }\n"
     "scenetree .node-tag { font-size: smaller; opacity: 0.75; }\n"

@@ -20,13 +20,17 @@
  *
  * Cells are recycled: each bind reads only its own entry and connects to its notify, each
  * unbind lets go. Row state that depends on the timeline (undone, after the history
- * position, marked) lives in CSS classes refreshed over the cells on screen only.
+ * position, marked) lives in CSS classes and the cells' opacity, refreshed over the cells
+ * on screen only.
  */
 
 #define MAX_CHANGE_ROWS 500
 #define MAX_TOOLTIP_CHARS 2000
 /* While the history scale is dragged, the list scrolls to its row at most this often. */
 #define HIGHLIGHT_SCROLL_MS 250
+/* How much of a cell shows after the history position, and of an undone message's. */
+#define FUTURE_OPACITY 0.4
+#define UNDONE_OPACITY 0.55
 
 enum {
   COL_POSITION,
@@ -407,9 +411,7 @@ ensure_style (void)
     "  border-radius: 4px; background-color: alpha(currentColor, 0.1); }\n"
     "timeline .tag.warning { color: @warning_color; background-color: alpha(@warning_color, 0.12); }\n"
     "timeline .tag.lost { color: @error_color; background-color: alpha(@error_color, 0.12); }\n"
-    "timeline .timeline-cell.undone { opacity: 0.55; }\n"
     "timeline .timeline-cell.undone .summary { text-decoration-line: line-through; }\n"
-    "timeline .timeline-cell.future { opacity: 0.4; }\n"
     "timeline .timeline-cell.lost { color: @error_color; }\n"
     "timeline .timeline-cell.marked { color: @accent_color; font-weight: bold; }\n"
     "timeline .details { padding: 12px; }\n"
@@ -483,17 +485,6 @@ inspector_session_chip_set_session (GtkWidget  *chip,
 
   gtk_label_set_label (GTK_LABEL (name), session ? session : "");
   gtk_widget_set_visible (you, own);
-}
-
-/* Setting a tooltip asks the display where the pointer is: only when it changes. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  const char *old = gtk_widget_get_tooltip_text (widget);
-
-  if (g_strcmp0 (old, text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
 }
 
 /* Formatting, into the caller's buffer: binding a row allocates nothing of its own. */
@@ -1007,7 +998,9 @@ cell_update_state (Cell *cell)
                     vrtc_journal_entry_get_position (entry) > (guint) self->history_position;
 
   set_class (cell->root, "undone", undone);
-  set_class (cell->root, "future", future);
+  /* Past and future swap on hundreds of cells at each step of the history scale: a new
+   * opacity only redraws a cell, where a new class would restyle it and all it holds. */
+  gtk_widget_set_opacity (cell->root, future ? FUTURE_OPACITY : undone ? UNDONE_OPACITY : 1);
   for (guint i = 0; i < self->mark_classes->len; i++)
     {
       const char *css_class = g_ptr_array_index (self->mark_classes, i);
@@ -1030,7 +1023,7 @@ cell_update_state (Cell *cell)
       if (cell->acked)
         {
           gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), "emblem-ok-symbolic");
-          set_tooltip (cell->icon, _("Acknowledged by the server"));
+          inspector_set_tooltip_text (cell->icon, _("Acknowledged by the server"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->icon),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledged"),
                                           -1);
@@ -1039,7 +1032,7 @@ cell_update_state (Cell *cell)
       else
         {
           gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), "network-transmit-symbolic");
-          set_tooltip (cell->icon, _("Not acknowledged by a server yet"));
+          inspector_set_tooltip_text (cell->icon, _("Not acknowledged by a server yet"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->icon),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not acknowledged"),
                                           -1);
@@ -1617,7 +1610,7 @@ update_compact (InspectorTimeline *self)
     reason = _("The first message is undone: folding stops at undone messages.");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.compact", reason == NULL);
-  set_tooltip (self->compact_now_button,
+  inspector_set_tooltip_text (self->compact_now_button,
                                reason ? reason
                                       : _("Fold the acknowledged messages at the start of the "
                                           "journal into the snapshot"));
@@ -1956,7 +1949,7 @@ update_details_header (InspectorTimeline *self)
                                   undone ? "timeline.redo-message" : "timeline.undo-message");
   gtk_button_set_icon_name (GTK_BUTTON (self->details_undo_button),
                             undone ? "edit-redo-symbolic" : "edit-undo-symbolic");
-  set_tooltip (self->details_undo_button,
+  inspector_set_tooltip_text (self->details_undo_button,
                                undone ? _("Redo this message: commit a meta.redo for it")
                                       : _("Undo this message: commit a meta.undo for it"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->details_undo_button),

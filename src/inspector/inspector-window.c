@@ -626,13 +626,6 @@ close_diff (InspectorWindow *self)
   inspector_diff_view_set_diff (self->diff_view, NULL, -1, -1, 0);
 }
 
-static gboolean
-unflash_row (gpointer data)
-{
-  gtk_widget_remove_css_class (data, "changed");
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_diff_change_activated (InspectorWindow   *self,
                           InspectorDiffItem *item,
@@ -669,11 +662,7 @@ on_diff_change_activated (InspectorWindow   *self,
                                            inspector_diff_item_get_path (item));
 
       if (row != NULL)
-        {
-          gtk_widget_add_css_class (GTK_WIDGET (row), "changed");
-          g_timeout_add_full (G_PRIORITY_DEFAULT, 1500, unflash_row, g_object_ref (row),
-                              g_object_unref);
-        }
+        inspector_property_row_flash (row);
     }
 }
 

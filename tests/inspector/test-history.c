@@ -575,9 +575,8 @@ test_diff (HistoryFixture *f,
   inspector_diff_view_activate_item (f->window->diff_view, 3);
   drain ();
   g_assert_cmpstr (selected_key (f->window->scene_tree), ==, "cube");
-  g_assert_true (gtk_widget_has_css_class (
-    GTK_WIDGET (inspector_property_editor_get_row (f->window->property_editor, "position")),
-    "changed"));
+  g_assert_true (inspector_property_row_get_flashing (
+    inspector_property_editor_get_row (f->window->property_editor, "position")));
 
   /* Two positions from the timeline, in either order. */
   g_signal_emit_by_name (f->window->timeline, "diff-requested", 15, 5);

@@ -170,7 +170,7 @@ test_highlight (Fixture       *f,
   GtkWidget *row = inspector_scene_tree_get_row_widget (f->tree, "lamp");
 
   g_assert_nonnull (row);
-  g_assert_false (gtk_widget_has_css_class (row, "changed"));
+  g_assert_false (row_flashing (row));
 
   /* Bob has Alice's scene and changes the lamp: Alice receives it. */
   deliver (bob, vrtc_journal_entry_get_message (first));
@@ -178,11 +178,10 @@ test_highlight (Fixture       *f,
   edit = commit (bob);
   deliver (f->store, edit);
 
-  g_assert_true (gtk_widget_has_css_class (row, "changed"));
-  g_assert_false (gtk_widget_has_css_class (inspector_scene_tree_get_row_widget (f->tree, "table"),
-                                            "changed"));
+  g_assert_true (row_flashing (row));
+  g_assert_false (row_flashing (inspector_scene_tree_get_row_widget (f->tree, "table")));
   /* The highlight is brief. */
-  WAIT_UNTIL (!gtk_widget_has_css_class (row, "changed"));
+  WAIT_UNTIL (!row_flashing (row));
 
   /* A node-level change (a rename by a new insert) highlights too. */
   edit_json (bob, "{\"key\":\"table\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
@@ -191,7 +190,7 @@ test_highlight (Fixture       *f,
   edit = commit (bob);
   deliver (f->store, edit);
   row = inspector_scene_tree_get_row_widget (f->tree, "table");
-  g_assert_true (gtk_widget_has_css_class (row, "changed"));
+  g_assert_true (row_flashing (row));
   g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Desk"));
 
   /* A node that arrives gets a row that lights up as it appears. */
@@ -201,8 +200,7 @@ test_highlight (Fixture       *f,
   edit = commit (bob);
   deliver (f->store, edit);
   WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "sun") != NULL);
-  g_assert_true (gtk_widget_has_css_class (inspector_scene_tree_get_row_widget (f->tree, "sun"),
-                                           "changed"));
+  g_assert_true (row_flashing (inspector_scene_tree_get_row_widget (f->tree, "sun")));
 }
 
 static void
@@ -363,7 +361,7 @@ test_show_removed (Fixture       *f,
   WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "lamp") != NULL);
   row = inspector_scene_tree_get_row_widget (f->tree, "lamp");
   g_assert_nonnull (find_widget (row, GTK_TYPE_BOX, NULL, NULL));
-  g_assert_true (gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+  g_assert_true (gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
                                            "dim-label"));
 
   /* A node removed while they are shown moves to its parent's end, greyed out. */
@@ -373,14 +371,14 @@ test_show_removed (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
   WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "cube-1") != NULL);
   row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
-  g_assert_true (gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+  g_assert_true (gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
                                            "dim-label"));
 
   /* Undoing the removal brings it back to life in place. */
   vrtc_store_cancel_edits (f->store);
   row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
   WAIT_UNTIL ((row = inspector_scene_tree_get_row_widget (f->tree, "cube-1")) != NULL &&
-              !gtk_widget_has_css_class (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)),
+              !gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
                                          "dim-label"));
 
   /* Removed nodes can be selected and searched. */

@@ -431,9 +431,9 @@ test_history (TimelineFixture *f,
   g_assert_nonnull (strstr (gtk_label_get_label (position_label), "Position 11 of 49"));
   WAIT_UNTIL (inspector_timeline_get_row_widget (f->timeline, id_at (f, 11)) != NULL);
   row = inspector_timeline_get_row_widget (f->timeline, id_at (f, 11));
-  g_assert_true (gtk_widget_has_css_class (row, "future"));
+  g_assert_cmpfloat (gtk_widget_get_opacity (row), <, 0.5);
   row = inspector_timeline_get_row_widget (f->timeline, id_at (f, 10));
-  g_assert_false (gtk_widget_has_css_class (row, "future"));
+  g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 1);
 
   /* The property, from code; a hidden row highlights the last shown one before it */
   inspector_timeline_set_filter (f->timeline, "bob", NULL, NULL);
@@ -474,7 +474,7 @@ test_history (TimelineFixture *f,
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, total + 1);
   row = inspector_timeline_get_row_widget (f->timeline, id_at (f, 11));
   if (row != NULL)
-    g_assert_false (gtk_widget_has_css_class (row, "future"));
+    g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 1);
 
   /* The keys, from anywhere in the window: Escape only while in history */
   g_assert_false (press_global_key (f, GDK_KEY_Escape, 0));
@@ -544,6 +544,7 @@ test_undo (TimelineFixture *f,
   WAIT_UNTIL (inspector_timeline_get_row_widget (f->timeline, target) != NULL);
   row = inspector_timeline_get_row_widget (f->timeline, target);
   g_assert_true (gtk_widget_has_css_class (row, "undone"));
+  g_assert_cmpfloat (gtk_widget_get_opacity (row), <, 1);
   g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "undone"));
   g_assert_cmpuint (n_shown (f), ==, 2 + 3 * N_ROUNDS);
 
@@ -570,6 +571,7 @@ test_undo (TimelineFixture *f,
   row = inspector_timeline_get_row_widget (f->timeline, target);
   g_assert_nonnull (row);
   g_assert_false (gtk_widget_has_css_class (row, "undone"));
+  g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 1);
 
   /* An unknown message: no commit, a message for a toast */
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.undo-message", "s", "nobody:1");

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <vrtc.h>
 
+#include "inspector-flash-bin.h"
 #include "inspector-property-editor.h"
 #include "inspector-property-row.h"
 #include "inspector-scene-tree.h"
@@ -243,6 +244,16 @@ find_widget (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+/* Whether a scene tree row (its expander) is lit up, or still fading, since its node changed. */
+static inline gboolean
+row_flashing (GtkWidget *row)
+{
+  GtkWidget *bin = find_widget (row, INSPECTOR_TYPE_FLASH_BIN, NULL, NULL);
+
+  g_assert_nonnull (bin);
+  return inspector_flash_bin_get_flashing (INSPECTOR_FLASH_BIN (bin));
 }
 
 static inline gboolean
