@@ -961,6 +961,7 @@ register_get (VrtcEngine *engine,
   GHashTable *strings = (engine->view_of ? engine->view_of : engine)->strings;
   const char *ipath = create ? intern (engine, path) : g_hash_table_lookup (strings, path);
   Register *reg;
+  guint isize;
 
   if (ipath == NULL)
     return NULL;
@@ -972,8 +973,8 @@ register_get (VrtcEngine *engine,
   reg = register_alloc (node);
   reg->path = ipath;
   node->props[node->n_props] = reg;
-  if (props_index_size (node->props_size) > 0)
-    props_index_add (node, props_index_size (node->props_size) - 1, node->n_props);
+  if ((isize = props_index_size (node->props_size)) > 0)
+    props_index_add (node, isize - 1, node->n_props);
   node->n_props++;
   return reg;
 }
