@@ -2053,6 +2053,7 @@ vrtc_codec_parse_journal (const char *text,
   Journal j = { name ? name : "<journal>", parsed, &snapshot, NULL, NULL };
   gboolean ok = TRUE;
   g_auto(VrtcJsonReader) r = { 0 };
+  guint n_plain = 0, n_missed = 0;   /* lines read by stream_line_message, or not */
   gpointer *items;
   gsize n_items;
 
@@ -2077,9 +2078,19 @@ vrtc_codec_parse_journal (const char *text,
 
       /* The usual line, a plain message that ends the line, goes straight into its one
        * allocation (as vrtc_codec_parse_message reads it); anything else through the tree,
-       * which tells the shapes apart and names what is wrong. */
-      if (vrtc_json_reader_peek (&r) == VRTC_JSON_OBJECT &&
-          (plain = stream_line_message (text, len, vrtc_json_reader_offset (&r))) != NULL)
+       * which tells the shapes apart and names what is wrong. Trying costs a read of the
+       * line: it stops while tries have failed more often than not (a text of frames, as
+       * `vrtc watch` records, is read once, not twice). */
+      plain = NULL;
+      if (n_missed <= n_plain && vrtc_json_reader_peek (&r) == VRTC_JSON_OBJECT)
+        {
+          plain = stream_line_message (text, len, vrtc_json_reader_offset (&r));
+          if (plain != NULL)
+            n_plain++;
+          else
+            n_missed++;
+        }
+      if (plain != NULL)
         {
           g_ptr_array_add (parsed, plain);
           /* steps over what stream_message read: it parsed, so this cannot fail */
