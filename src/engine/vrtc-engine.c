@@ -255,6 +255,7 @@ struct _Node {
   guint       exists : 1;
   guint       live : 1;
   guint       shares_inserts : 1;   /* a register's ops may be inserts (register_shares_inserts) */
+  guint       virtual_props : 1;    /* its registers are not made yet (node_materialize) */
   const char *tag;
   const char *name;
   VrtcStamp   first;
@@ -359,6 +360,8 @@ struct _VrtcEngine {
   gboolean            view_cycles;    /* view_parents was decided by decide_parents */
   GHashTable         *view_children;  /* Node -> GPtrArray of Node */
   GHashTable         *view_values;    /* Register -> VrtcValue (NONE: no value then) */
+
+  gboolean            materializing;  /* node_materialize: the values are those shown already */
 };
 
 static const char *reserved_paths[] = {
@@ -951,6 +954,49 @@ register_block_new (Node  *node,
     props_resize (node, n);
 }
 
+/*
+ * Virtual registers. A node whose first insert was the first op on its key, with a value of
+ * properties only (no reserved name, no absent value), does not make its registers at once
+ * (virtual_props): each member of that insert's value stands for a register whose only ref
+ * is the insert and whose value is the member's while the insert is active, which is what
+ * the register would hold. A scene that was inserted and not edited since, the usual bulk of
+ * one, then costs its messages and nodes but no registers (W7: 100,000 nodes of 10
+ * properties, 0.77 KB a node). The registers are made (node_materialize) before anything
+ * else reaches them: any op on the node's properties, another insert, an undo or a removal
+ * of the insert, a load, provenance. What only reads values (properties, their list,
+ * write_node and its stamps) reads the insert.
+ */
+static inline const OpRef *
+virtual_ref (const Node *node)
+{
+  return &node->inserts->items[0];
+}
+
+static inline const VrtcValue *
+virtual_props (const Node *node)
+{
+  return &ref_op (virtual_ref (node))->value;
+}
+
+/* Whether the insert node->inserts holds alone, just added, can leave its registers unmade. */
+static gboolean
+insert_can_be_virtual (const Node          *node,
+                       const VrtcOperation *op)
+{
+  if (node->base != NULL || node->n_props > 0 || node->regs != NULL || node->inserts == NULL ||
+      node->inserts->len != 1 || op->value.kind != VRTC_VALUE_OBJECT || op->value.len == 0)
+    return FALSE;
+  for (guint m = 0; m < op->value.len; m++)
+    if (path_is_reserved (op->value.u.members[m].key) ||
+        op->value.u.members[m].value.kind == VRTC_VALUE_NONE)
+      return FALSE;
+  return TRUE;
+}
+
+static void node_materialize (VrtcEngine *engine, Node *node);
+
+/* The register of path on node: made when create is set (and node's virtual ones then, or
+ * when it is reached at all). */
 static Register *
 register_get (VrtcEngine *engine,
               Node       *node,
@@ -959,10 +1005,13 @@ register_get (VrtcEngine *engine,
 {
   /* the same few paths repeat on every node: one copy each per engine, compared by address */
   GHashTable *strings = (engine->view_of ? engine->view_of : engine)->strings;
-  const char *ipath = create ? intern (engine, path) : g_hash_table_lookup (strings, path);
+  const char *ipath;
   Register *reg;
   guint isize;
 
+  if (G_UNLIKELY (node->virtual_props))
+    node_materialize (engine, node);
+  ipath = create ? intern (engine, path) : g_hash_table_lookup (strings, path);
   if (ipath == NULL)
     return NULL;
   reg = props_find (node, ipath);
@@ -1187,7 +1236,7 @@ emit_property (VrtcEngine *engine,
                Node       *node,
                const char *path)
 {
-  if (engine->listener.property_changed)
+  if (engine->listener.property_changed && !engine->materializing)
     engine->listener.property_changed (engine->listener_data, node->key, path);
 }
 
@@ -1388,6 +1437,51 @@ register_add (VrtcEngine  *engine,
           }
       }
   register_refold_at (engine, node, reg, index);
+}
+
+/* Adds ref, an insert of node, to the registers its value names: in one block when they are
+ * the node's first, as a loaded node's are. */
+static void
+insert_add_registers (VrtcEngine  *engine,
+                      Node        *node,
+                      const OpRef *ref)
+{
+  const VrtcValue *value = &ref_op (ref)->value;
+
+  if (value->kind != VRTC_VALUE_OBJECT)
+    return;
+  if (node->n_props == 0 && node->regs == NULL)
+    {
+      guint n = 0;
+
+      for (guint m = 0; m < value->len; m++)
+        n += !path_is_reserved (value->u.members[m].key);
+      register_block_new (node, n);
+    }
+  for (guint m = 0; m < value->len; m++)
+    if (!path_is_reserved (value->u.members[m].key))
+      register_add (engine, node, register_get (engine, node, value->u.members[m].key, TRUE), ref);
+}
+
+/* Makes a virtual node's registers, in the live state: they hold what was shown already, so
+ * no property changes. */
+static void
+node_materialize (VrtcEngine *engine,
+                  Node       *node)
+{
+  VrtcEngine *live = engine->view_of != NULL ? engine->view_of : engine;
+  guint saved_at = eval_at;
+  OpRef ref;
+
+  if (!node->virtual_props)
+    return;
+  node->virtual_props = FALSE;
+  ref = *virtual_ref (node);
+  eval_at = G_MAXUINT;
+  live->materializing = TRUE;
+  insert_add_registers (live, node, &ref);
+  live->materializing = FALSE;
+  eval_at = saved_at;
 }
 
 /* ---- nodes ---- */
@@ -2103,22 +2197,19 @@ apply_op (VrtcEngine *engine,
       node = node_get (engine, op->key, TRUE);
       if (node != engine->root)
         {
+          node_materialize (engine, node);
           node_unshare_inserts (node);
           refs_insert (&node->inserts, &ref);
         }
-      /* a new node's registers in one block, as a loaded node's are */
-      if (op->value.kind == VRTC_VALUE_OBJECT && node->n_props == 0 && node->regs == NULL)
+      if (node != engine->root && insert_can_be_virtual (node, op))
         {
-          guint n = 0;
-
-          for (guint m = 0; m < op->value.len; m++)
-            n += !path_is_reserved (op->value.u.members[m].key);
-          register_block_new (node, n);
+          /* what register_add would say of each register */
+          node->virtual_props = TRUE;
+          for (guint m = 0; ref_active (&ref) && m < op->value.len; m++)
+            emit_property (engine, node, op->value.u.members[m].key);
         }
-      if (op->value.kind == VRTC_VALUE_OBJECT)
-        for (guint m = 0; m < op->value.len; m++)
-          if (!path_is_reserved (op->value.u.members[m].key))
-            register_add (engine, node, register_get (engine, node, op->value.u.members[m].key, TRUE), &ref);
+      else
+        insert_add_registers (engine, node, &ref);
       node_refresh (engine, node);
       break;
 
@@ -2170,6 +2261,7 @@ unapply_op (VrtcEngine *engine,
         register_refold (engine, node, reg);
       break;
     case VRTC_OP_KIND_NODE_INSERT:
+      node_materialize (engine, node);
       node_unshare_inserts (node);
       refs_remove (node->inserts, entry, i);
       if (op->value.kind == VRTC_VALUE_OBJECT)
@@ -3680,6 +3772,24 @@ vrtc_engine_list_properties (VrtcEngine *engine,
 
   if (node == NULL)
     return out;
+  if (node->virtual_props)
+    {
+      /* the members are sorted by key already */
+      const VrtcValue *props = virtual_props (node);
+      gboolean active;
+
+      if (engine->view_of != NULL)
+        {
+          VIEW_BEGIN (engine);
+          active = ref_active (virtual_ref (node));
+          VIEW_END ();
+        }
+      else
+        active = ref_active (virtual_ref (node));
+      for (guint m = 0; active && m < props->len; m++)
+        g_ptr_array_add (out, props->u.members[m].key);
+      return out;
+    }
   NODE_FOREACH_REG (node, ri, reg)
     {
       const VrtcValue *value = &reg->value;
@@ -3703,10 +3813,23 @@ vrtc_engine_get_property (VrtcEngine *engine,
                           const char *path)
 {
   Node *node = engine->view_of ? view_node (engine, key) : node_get (engine, key, FALSE);
-  Register *reg = node ? register_get (engine, node, path, FALSE) : NULL;
-  const VrtcValue *value;
+  Register *reg;
+  const VrtcValue *value = NULL;
 
-  if (reg == NULL)
+  if (node != NULL && node->virtual_props)
+    {
+      if (engine->view_of != NULL)
+        {
+          VIEW_BEGIN (engine);
+          if (ref_active (virtual_ref (node)))
+            value = vrtc_value_object_get (virtual_props (node), path);
+          VIEW_END ();
+        }
+      else if (ref_active (virtual_ref (node)))
+        value = vrtc_value_object_get (virtual_props (node), path);
+      return value;
+    }
+  if ((reg = node ? register_get (engine, node, path, FALSE) : NULL) == NULL)
     return NULL;
   if (engine->view_of != NULL)
     {
@@ -3903,6 +4026,7 @@ write_node (VrtcEngine      *engine,
 
       max_stamp_scan (&m, node->moves, &chosen);
     }
+  /* a virtual node's registers have its inserts for refs, scanned above */
   NODE_FOREACH_REG (node, ri, reg)
     {
       /* a view folds right before the scan: the scratch rejected bits are shared */
@@ -3974,6 +4098,18 @@ write_node (VrtcEngine      *engine,
                 json_number_field (remove_from_base ? node->base->deleted_at
                                                     : top_remove->entry->msg->timestamp));
 
+  if (node->virtual_props && ref_active (virtual_ref (node)))
+    {
+      const VrtcValue *props = virtual_props (node);
+
+      for (guint p = 0; p < props->len; p++)
+        {
+          GString *v = g_string_new (NULL);
+
+          vrtc_value_write_json (&props->u.members[p].value, v);
+          fields_add (fields, props->u.members[p].key, v);
+        }
+    }
   NODE_FOREACH_REG (node, ri, reg)
     {
       const VrtcValue *value = facts->view ? view_value (facts->view, reg) : &reg->value;
@@ -4197,6 +4333,8 @@ node_has_content (Node *node)
       (node->base != NULL && node->base->stamps != NULL &&
        !vrtc_stamp_is_zero (&node->base->stamps->remove)))
     return TRUE;
+  if (node->virtual_props)
+    return ref_active (virtual_ref (node));
   NODE_FOREACH_REG (node, ri, reg)
     if (reg->value.kind != VRTC_VALUE_NONE)
       return TRUE;
@@ -4257,7 +4395,8 @@ write_node_stamps (VrtcEngine *engine,
           g_string_append_c (out, ']');
         }
     }
-  for (guint p = 0; p < paths->len; p++)
+  /* a virtual node's properties were set by its one insert, the newest op on each */
+  for (guint p = 0; !node->virtual_props && p < paths->len; p++)
     {
       Register *reg = register_get (engine, node, g_ptr_array_index (paths, p), FALSE);
       VrtcStamp set = register_set_stamp (reg), max = register_max_stamp (reg);
@@ -4488,6 +4627,7 @@ load_base (VrtcEngine *engine,
 {
   Node *node = node_get (engine, key, TRUE);
 
+  node_materialize (engine, node);
   if (node->base == NULL)
     {
       node->base = g_new0 (NodeBase, 1);
@@ -5315,6 +5455,19 @@ vrtc_engine_compact (VrtcEngine *engine)
   return n;
 }
 
+guint
+vrtc_engine_count_registers (VrtcEngine *engine)
+{
+  GHashTableIter iter;
+  Node *node;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, engine->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    n += node->n_props;
+  return n;
+}
+
 static char *
 check_refs (Refs       *refs,
             Register   *reg,
@@ -5371,6 +5524,12 @@ vrtc_engine_check_refs (VrtcEngine *engine)
       for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
         if ((error = check_refs (lists[l], NULL, node->key)) != NULL)
           return error;
+      if (node->virtual_props &&
+          (node->n_props > 0 || node->regs != NULL || node->base != NULL || node->shares_inserts ||
+           node->inserts == NULL || node->inserts->len != 1 ||
+           !insert_can_be_virtual (node, ref_op (virtual_ref (node)))))
+        return g_strdup_printf ("%s: registers left unmade, but not from one insert of "
+                                "properties only", node->key);
       NODE_FOREACH_REG (node, r, reg)
         {
           if ((error = check_refs (reg->ops, reg, node->key)) != NULL)

@@ -247,5 +247,8 @@ gboolean           vrtc_engine_is_view           (VrtcEngine *engine);
  * of its entry's undone state, a register's addends and count of sets). NULL when all
  * holds, else a description of the first thing that does not (free it). */
 char              *vrtc_engine_check_refs        (VrtcEngine *engine);
+/* For tests and benchmarks: the registers made, over all nodes (a node's first insert
+ * leaves them unmade until something reaches them). */
+guint              vrtc_engine_count_registers   (VrtcEngine *engine);
 
 G_END_DECLS

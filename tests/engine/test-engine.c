@@ -1297,6 +1297,124 @@ assert_loaded_stamps (VrtcEngine *e)
   "\"scene\":{\"children\":[\"box\"],\"clock\":{},\"createdAt\":0,\"key\":\"scene\",\"lamportTime\":0," \
   "\"name\":\"Root\",\"tag\":\"Scene\",\"updatedAt\":0}},\"rootKey\":\"scene\"}"
 
+static char *
+snapshot_text (VrtcEngine *engine)
+{
+  GString *out = g_string_new (NULL);
+
+  vrtc_engine_write_snapshot (engine, out);
+  return g_string_free (out, FALSE);
+}
+
+/* A node's first insert leaves its registers unmade until something reaches them: what the
+ * node shows, writes and tells listeners is what it would be with them made, and reading
+ * makes none. */
+static void
+test_virtual_registers (void)
+{
+  VrtcEngine *a = vrtc_engine_new ("alice");
+  VrtcEngine *b = vrtc_engine_new ("bob");
+  VrtcEngine *c = vrtc_engine_new ("carol");
+  VrtcEngine *view, *loaded;
+  g_autoptr(VrtcMessage) ins = NULL, set = NULL, rm = NULL, u = NULL;
+  g_autoptr(GPtrArray) seen_a = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) seen_b = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GArray) prov = NULL;
+  g_autoptr(GError) error = NULL;
+  Changes changes_a = { a, seen_a }, changes_b = { b, seen_b };
+  VrtcEngineListener listener = { .property_changed = changes_property };
+  g_autofree char *snap_a = NULL, *snap_b = NULL, *snap_made = NULL, *graph_b = NULL;
+  g_autofree char *graph_loaded = NULL, *snap_c = NULL, *snap_c2 = NULL;
+
+  vrtc_engine_set_listener (b, &listener, &changes_b);
+  /* a pending insert reads the same before and after its commit */
+  edit (a, op_insert ("n", "scene", "Mesh", "{\"p\":[1,2,3],\"c\":\"#ff0000\",\"o\":0.5}"));
+  assert_prop (a, "n", "p", "[1,2,3]");
+  ins = vrtc_engine_commit (a, 5000);
+  assert_prop (a, "n", "p", "[1,2,3]");
+  receive (b, ins);
+  g_assert_cmpuint (seen_b->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (seen_b, 0), ==, "n.c=\"#ff0000\"");
+  g_assert_cmpstr (g_ptr_array_index (seen_b, 2), ==, "n.p=[1,2,3]");
+
+  /* reads: properties, their list, a view, the snapshot and the graph */
+  assert_prop (b, "n", "c", "\"#ff0000\"");
+  assert_prop (b, "n", "o", "0.5");
+  g_assert_null (vrtc_engine_get_property (b, "n", "q"));
+  paths = vrtc_engine_list_properties (b, "n");
+  g_assert_cmpuint (paths->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (paths, 0), ==, "c");
+  g_assert_cmpstr (g_ptr_array_index (paths, 2), ==, "p");
+  view = vrtc_engine_new_view (b, 0);
+  assert_prop (view, "n", "p", "[1,2,3]");
+  vrtc_engine_free (view);
+  snap_a = snapshot_text (a);
+  snap_b = snapshot_text (b);
+  graph_b = graph_json (b);
+  g_assert_nonnull (strstr (graph_b, "\"o\":0.5"));
+  g_assert_cmpuint (vrtc_engine_count_registers (a), ==, 0);
+  g_assert_cmpuint (vrtc_engine_count_registers (b), ==, 0);
+  assert_refs_ok (a);
+  assert_refs_ok (b);
+
+  /* what a virtual node wrote loads back to the same scene */
+  loaded = load_text (snap_b, &error);
+  g_assert_no_error (error);
+  graph_loaded = graph_json (loaded);
+  g_assert_cmpstr (graph_loaded, ==, graph_b);
+  vrtc_engine_free (loaded);
+
+  /* provenance makes alice's registers: nothing she shows or writes changes, and her
+   * listener hears nothing */
+  vrtc_engine_set_listener (a, &listener, &changes_a);
+  prov = vrtc_engine_get_provenance (a, "n", "p");
+  g_assert_cmpuint (prov->len, ==, 1);
+  g_assert_cmpuint (vrtc_engine_count_registers (a), ==, 3);
+  g_assert_cmpuint (seen_a->len, ==, 0);
+  snap_made = snapshot_text (a);
+  g_assert_cmpstr (snap_made, ==, snap_a);
+  g_assert_cmpstr (snap_made, ==, snap_b);
+  assert_refs_ok (a);
+
+  /* a set on one property makes bob's registers too, and only that property changes */
+  set = commit1 (a, op_make ("n", "number.set", "o", "0.25"));
+  g_ptr_array_set_size (seen_b, 0);
+  receive (b, set);
+  g_assert_cmpuint (vrtc_engine_count_registers (b), ==, 3);
+  g_assert_cmpuint (seen_b->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen_b, 0), ==, "n.o=0.25");
+  assert_prop (b, "n", "p", "[1,2,3]");
+  assert_refs_ok (b);
+
+  /* a removal leaves them unmade; views before and after it read the insert */
+  rm = commit1 (a, op_make ("n", "node.remove", "", NULL));
+  receive (c, ins);
+  receive (c, rm);
+  g_assert_cmpuint (vrtc_engine_count_registers (c), ==, 0);
+  view = vrtc_engine_new_view (c, 0);
+  assert_prop (view, "n", "c", "\"#ff0000\"");
+  vrtc_engine_free (view);
+  snap_c = graph_json (c);
+
+  /* undoing the insert makes them, and then they have no value */
+  u = vrtc_engine_undo_message (a, ins->id, FALSE, 9000, &error);
+  g_assert_no_error (error);
+  receive (c, u);
+  g_assert_cmpuint (vrtc_engine_count_registers (c), ==, 3);
+  g_assert_null (vrtc_engine_get_property (c, "n", "p"));
+  view = vrtc_engine_new_view (c, 1);
+  snap_c2 = graph_json (view);
+  g_assert_cmpstr (snap_c2, ==, snap_c);
+  assert_prop (view, "n", "p", "[1,2,3]");
+  vrtc_engine_free (view);
+  assert_refs_ok (c);
+
+  vrtc_engine_free (a);
+  vrtc_engine_free (b);
+  vrtc_engine_free (c);
+}
+
 /* Snapshots as earlier versions wrote them (every stamp spelled out) and as they are written
  * now (what equals the insert's stamp left out) load to the same state. */
 static void
@@ -1920,6 +2038,7 @@ main (int   argc,
   g_test_add_func ("/engine/nodes/root", test_root_not_removable);
   g_test_add_func ("/engine/nodes/many-properties", test_many_properties);
   g_test_add_func ("/engine/nodes/insert-shared-refs", test_insert_shared_refs);
+  g_test_add_func ("/engine/nodes/virtual-registers", test_virtual_registers);
   g_test_add_func ("/engine/nodes/move-cycle", test_move_cycle);
   g_test_add_func ("/engine/undo/across-sessions", test_undo_redo_across_sessions);
   g_test_add_func ("/engine/undo/restores-previous", test_undo_set_restores_previous);
