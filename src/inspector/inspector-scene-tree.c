@@ -8,6 +8,7 @@
 
 #include "inspector-flash-bin.h"
 #include "inspector-list-util.h"
+#include "inspector-node-row.h"
 #include "inspector-scene-tree.h"
 
 /*
@@ -197,12 +198,7 @@ typedef struct
   InspectorSceneTree *tree;
   GtkListItem        *item;
   GtkWidget          *expander;
-  GtkWidget          *content;
-  GtkWidget          *icon;
-  GtkWidget          *key_label;
-  GtkWidget          *tag_label;
-  GtkWidget          *name_label;
-  const char         *icon_name;        /* static: the one shown */
+  GtkWidget          *content;          /* InspectorNodeRow */
 
   /* while bound */
   InspectorSceneItem *scene_item;
@@ -1296,16 +1292,8 @@ tree_row_update (TreeRow *row)
   gboolean visible = vrtc_node_is_visible (node);
   g_autofree char *accessible = NULL;
 
-  gtk_label_set_label (GTK_LABEL (row->key_label), key);
-  gtk_label_set_label (GTK_LABEL (row->tag_label), tag ? tag : "");
-  gtk_label_set_label (GTK_LABEL (row->name_label), name ? name : "");
-  gtk_widget_set_visible (row->name_label, name != NULL && *name != '\0');
-  /* Setting an image, even the same, resizes it: rows are bound again on each history step. */
-  if (row->icon_name != icon_for_tag (tag))
-    {
-      row->icon_name = icon_for_tag (tag);
-      gtk_image_set_from_icon_name (GTK_IMAGE (row->icon), row->icon_name);
-    }
+  inspector_node_row_set (INSPECTOR_NODE_ROW (row->content), icon_for_tag (tag), key, tag, name,
+                          !live);
 
   if (live && visible)
     {
@@ -1354,25 +1342,31 @@ on_row_children_changed (GListModel *model,
   tree_row_update_leaf (row);
 }
 
+/* A right click on a row: one gesture on the list, not one per row (rows are made and
+ * destroyed by the dozen when a big group opens). */
 static void
-on_row_pressed (GtkGestureClick *gesture,
-                int              n_press,
-                double           x,
-                double           y,
-                TreeRow         *row)
+on_list_pressed (GtkGestureClick    *gesture,
+                 int                 n_press,
+                 double              x,
+                 double              y,
+                 InspectorSceneTree *self)
 {
-  InspectorSceneTree *self = row->tree;
-  guint position = gtk_list_item_get_position (row->item);
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkWidget *w = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+  TreeRow *row = NULL;
+  guint position;
   graphene_point_t point;
 
-  if (row->node == NULL || position == GTK_INVALID_LIST_POSITION)
+  for (; w != NULL && w != list && row == NULL; w = gtk_widget_get_parent (w))
+    row = g_object_get_data (G_OBJECT (w), "inspector-tree-row");
+  if (row == NULL || row->node == NULL ||
+      (position = gtk_list_item_get_position (row->item)) == GTK_INVALID_LIST_POSITION)
     return;
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   inspector_single_selection_select (self->selection, position);
 
-  if (!gtk_widget_compute_point (row->expander, GTK_WIDGET (self),
-                                 &GRAPHENE_POINT_INIT (x, y), &point))
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     point = GRAPHENE_POINT_INIT (0, 0);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
                                &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
@@ -1385,39 +1379,20 @@ setup_row (GtkSignalListItemFactory *factory,
            InspectorSceneTree       *self)
 {
   TreeRow *row = g_new0 (TreeRow, 1);
-  GtkGesture *click;
 
   row->tree = self;
   row->item = item;
 
-  row->content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  row->icon = gtk_image_new ();
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row->icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  row->key_label = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (row->key_label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (row->key_label, "node-key");
-  row->tag_label = gtk_label_new (NULL);
-  gtk_widget_add_css_class (row->tag_label, "node-tag");
-  row->name_label = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (row->name_label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (row->name_label), 0);
-  gtk_widget_set_hexpand (row->name_label, TRUE);
-  gtk_widget_add_css_class (row->name_label, "dim-label");
-
-  gtk_box_append (GTK_BOX (row->content), row->icon);
-  gtk_box_append (GTK_BOX (row->content), row->key_label);
-  gtk_box_append (GTK_BOX (row->content), row->tag_label);
-  gtk_box_append (GTK_BOX (row->content), row->name_label);
+  row->content = inspector_node_row_new ();
+  gtk_widget_set_hexpand (row->content, TRUE);
 
   row->expander = gtk_tree_expander_new ();
   row->flash = inspector_flash_bin_new (row->content);
+  gtk_widget_set_hexpand (row->flash, TRUE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), row->flash);
 
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_row_pressed), row);
-  gtk_widget_add_controller (row->expander, GTK_EVENT_CONTROLLER (click));
+  /* for on_list_pressed: the row dies with its widgets */
+  g_object_set_data (G_OBJECT (row->expander), "inspector-tree-row", row);
 
   gtk_list_item_set_child (item, row->expander);
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
@@ -2094,10 +2069,7 @@ ensure_style (void)
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_data (provider,
-    "scenetree treeexpander.leaf expander { -gtk-icon-source: none; }\n"
-    "scenetree .node-key { font-weight: bold; }\n"
-    "scenetree .node-tag { font-size: smaller; opacity: 0.75; }\n"
-    "scenetree .removed .node-key { text-decoration: line-through; }\n", -1);
+    "scenetree treeexpander.leaf expander { -gtk-icon-source: none; }\n", -1);
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_unref (provider);
@@ -2337,6 +2309,7 @@ static void
 inspector_scene_tree_init (InspectorSceneTree *self)
 {
   GtkListItemFactory *factory;
+  GtkGesture *click;
 
   ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -2369,6 +2342,10 @@ inspector_scene_tree_init (InspectorSceneTree *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Scene graph"),

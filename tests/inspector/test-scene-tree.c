@@ -25,9 +25,11 @@ test_rows (Fixture       *f,
   /* A bound row shows key, tag and name. */
   row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
   g_assert_nonnull (row);
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "cube-1"));
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Mesh"));
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Cube"));
+  g_assert_cmpstr (inspector_node_row_get_key (node_row (row)), ==, "cube-1");
+  g_assert_cmpstr (inspector_node_row_get_tag (node_row (row)), ==, "Mesh");
+  g_assert_cmpstr (inspector_node_row_get_name (node_row (row)), ==, "Cube");
+  g_assert_nonnull (inspector_node_row_get_icon (node_row (row)));
+  g_assert_false (inspector_node_row_get_struck (node_row (row)));
 
   /* A child inserted by anyone shows up in place. */
   edit_json (f->store, "{\"key\":\"sun\",\"otype\":\"node.insert\",\"path\":\"\","
@@ -191,7 +193,7 @@ test_highlight (Fixture       *f,
   deliver (f->store, edit);
   row = inspector_scene_tree_get_row_widget (f->tree, "table");
   g_assert_true (row_flashing (row));
-  g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, label_has_text, "Desk"));
+  g_assert_cmpstr (inspector_node_row_get_name (node_row (row)), ==, "Desk");
 
   /* A node that arrives gets a row that lights up as it appears. */
   edit_json (bob, "{\"key\":\"sun\",\"otype\":\"node.insert\",\"path\":\"\","
@@ -301,8 +303,9 @@ static void
 test_context_menu (Fixture       *f,
                    gconstpointer  data)
 {
-  GtkWidget *menu;
+  GtkWidget *menu, *list;
   GtkGesture *click;
+  graphene_point_t at;
 
   g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
   gtk_widget_grab_focus (GTK_WIDGET (f->tree));
@@ -319,10 +322,15 @@ test_context_menu (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (menu));
   WAIT_UNTIL (!gtk_widget_get_mapped (menu));
 
-  /* A right click on a row selects it and opens the menu there. */
-  click = secondary_click_gesture (inspector_scene_tree_get_row_widget (f->tree, "table"));
+  /* A right click on a row selects it and opens the menu there (one gesture on the list
+   * finds the row under the pointer). */
+  list = find_widget (GTK_WIDGET (f->tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  click = secondary_click_gesture (list);
   g_assert_nonnull (click);
-  g_signal_emit_by_name (click, "pressed", 1, 10.0, 5.0);
+  WAIT_UNTIL (gtk_widget_get_height (inspector_scene_tree_get_row_widget (f->tree, "table")) > 0);
+  g_assert_true (gtk_widget_compute_point (inspector_scene_tree_get_row_widget (f->tree, "table"),
+                                           list, &GRAPHENE_POINT_INIT (10, 5), &at));
+  g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
   g_assert_cmpstr (selected_key (f->tree), ==, "table");
   WAIT_UNTIL (gtk_widget_get_mapped (menu));
   gtk_popover_popdown (GTK_POPOVER (menu));
@@ -360,9 +368,8 @@ test_show_removed (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
   WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "lamp") != NULL);
   row = inspector_scene_tree_get_row_widget (f->tree, "lamp");
-  g_assert_nonnull (find_widget (row, GTK_TYPE_BOX, NULL, NULL));
-  g_assert_true (gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
-                                           "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (node_row (row)), "dim-label"));
+  g_assert_true (inspector_node_row_get_struck (node_row (row)));
 
   /* A node removed while they are shown moves to its parent's end, greyed out. */
   edit_json (f->store, "{\"key\":\"cube-1\",\"otype\":\"node.remove\",\"path\":\"\"}");
@@ -371,15 +378,14 @@ test_show_removed (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
   WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "cube-1") != NULL);
   row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
-  g_assert_true (gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
-                                           "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (node_row (row)), "dim-label"));
 
   /* Undoing the removal brings it back to life in place. */
   vrtc_store_cancel_edits (f->store);
   row = inspector_scene_tree_get_row_widget (f->tree, "cube-1");
   WAIT_UNTIL ((row = inspector_scene_tree_get_row_widget (f->tree, "cube-1")) != NULL &&
-              !gtk_widget_has_css_class (find_widget (row, GTK_TYPE_BOX, NULL, NULL),
-                                         "dim-label"));
+              !gtk_widget_has_css_class (GTK_WIDGET (node_row (row)), "dim-label"));
+  g_assert_false (inspector_node_row_get_struck (node_row (row)));
 
   /* Removed nodes can be selected and searched. */
   g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));

@@ -10,6 +10,7 @@
 #include <vrtc.h>
 
 #include "inspector-flash-bin.h"
+#include "inspector-node-row.h"
 #include "inspector-property-editor.h"
 #include "inspector-property-row.h"
 #include "inspector-scene-tree.h"
@@ -244,6 +245,16 @@ find_widget (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+/* What a scene tree row (its expander) shows of its node. */
+static inline InspectorNodeRow *
+node_row (GtkWidget *row)
+{
+  GtkWidget *shown = find_widget (row, INSPECTOR_TYPE_NODE_ROW, NULL, NULL);
+
+  g_assert_nonnull (shown);
+  return INSPECTOR_NODE_ROW (shown);
 }
 
 /* Whether a scene tree row (its expander) is lit up, or still fading, since its node changed. */
