@@ -15,6 +15,17 @@ void        inspector_node_row_set         (InspectorNodeRow *self,
                                             const char       *tag,
                                             const char       *name,
                                             gboolean          struck);
+void        inspector_node_row_set_list_row (InspectorNodeRow *self,
+                                            GtkTreeListRow   *list_row);
+void        inspector_node_row_set_leaf    (InspectorNodeRow *self,
+                                            gboolean          leaf);
+gboolean    inspector_node_row_get_leaf    (InspectorNodeRow *self);
+gboolean    inspector_node_row_toggle_at   (InspectorNodeRow *self,
+                                            double            x);
+void        inspector_node_row_flash       (InspectorNodeRow *self,
+                                            guint             hold_ms);
+void        inspector_node_row_stop_flash  (InspectorNodeRow *self);
+gboolean    inspector_node_row_get_flashing (InspectorNodeRow *self);
 const char *inspector_node_row_get_key     (InspectorNodeRow *self);
 const char *inspector_node_row_get_tag     (InspectorNodeRow *self);
 const char *inspector_node_row_get_name    (InspectorNodeRow *self);

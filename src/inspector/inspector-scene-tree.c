@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "inspector-flash-bin.h"
 #include "inspector-list-util.h"
 #include "inspector-node-row.h"
 #include "inspector-scene-tree.h"
@@ -197,8 +196,7 @@ typedef struct
 {
   InspectorSceneTree *tree;
   GtkListItem        *item;
-  GtkWidget          *expander;
-  GtkWidget          *content;          /* InspectorNodeRow */
+  GtkWidget          *content;          /* InspectorNodeRow, the list item's child */
 
   /* while bound */
   InspectorSceneItem *scene_item;
@@ -209,7 +207,6 @@ typedef struct
   gulong              notify_id;
   gulong              children_id;
   gulong              removed_id;
-  GtkWidget          *flash;
 } TreeRow;
 
 struct _InspectorSceneTree
@@ -1155,8 +1152,8 @@ position_visible (InspectorSceneTree *self,
   GtkWidget *list = GTK_WIDGET (self->list_view);
   graphene_rect_t bounds;
 
-  return row != NULL && gtk_widget_get_mapped (row->expander) &&
-         gtk_widget_compute_bounds (row->expander, list, &bounds) &&
+  return row != NULL && gtk_widget_get_mapped (row->content) &&
+         gtk_widget_compute_bounds (row->content, list, &bounds) &&
          bounds.origin.y >= 0 &&
          bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
 }
@@ -1182,14 +1179,14 @@ select_position (InspectorSceneTree *self,
 static void
 tree_row_stop_flash (TreeRow *row)
 {
-  inspector_flash_bin_stop (INSPECTOR_FLASH_BIN (row->flash));
+  inspector_node_row_stop_flash (INSPECTOR_NODE_ROW (row->content));
 }
 
 static void
 tree_row_flash (TreeRow *row,
                 guint    ms)
 {
-  inspector_flash_bin_flash (INSPECTOR_FLASH_BIN (row->flash), ms);
+  inspector_node_row_flash (INSPECTOR_NODE_ROW (row->content), ms);
 }
 
 static void tree_row_detach (TreeRow *row);
@@ -1275,10 +1272,7 @@ tree_row_update_leaf (TreeRow *row)
   if (row->removed != NULL)
     n += g_list_model_get_n_items (row->removed);
 
-  if (n == 0)
-    gtk_widget_add_css_class (row->expander, "leaf");
-  else
-    gtk_widget_remove_css_class (row->expander, "leaf");
+  inspector_node_row_set_leaf (INSPECTOR_NODE_ROW (row->content), n == 0);
 }
 
 static void
@@ -1315,7 +1309,7 @@ tree_row_update (TreeRow *row)
     /* Translators: a removed node's row: key, tag, name */
     accessible = g_strdup_printf (_("%s, %s, %s, removed"), key, tag ? tag : "",
                                   name ? name : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander),
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->content),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
 }
@@ -1342,8 +1336,43 @@ on_row_children_changed (GListModel *model,
   tree_row_update_leaf (row);
 }
 
-/* A right click on a row: one gesture on the list, not one per row (rows are made and
- * destroyed by the dozen when a big group opens). */
+/* The bound row under a point of the list, or NULL. Clicks are taken by gestures on the
+ * list, not by one per row: rows are made and destroyed by the dozen when a big group opens. */
+static TreeRow *
+row_at (InspectorSceneTree *self,
+        double              x,
+        double              y)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkWidget *w = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+  TreeRow *row = NULL;
+
+  for (; w != NULL && w != list && row == NULL; w = gtk_widget_get_parent (w))
+    row = g_object_get_data (G_OBJECT (w), "inspector-tree-row");
+  return row != NULL && row->node != NULL ? row : NULL;
+}
+
+/* A click on a row's arrow opens or closes it, and selects nothing. */
+static void
+on_list_arrow_pressed (GtkGestureClick    *gesture,
+                       int                 n_press,
+                       double              x,
+                       double              y,
+                       InspectorSceneTree *self)
+{
+  TreeRow *row = row_at (self, x, y);
+  graphene_point_t point;
+
+  if (row != NULL &&
+      gtk_widget_compute_point (GTK_WIDGET (self->list_view), row->content,
+                                &GRAPHENE_POINT_INIT (x, y), &point) &&
+      inspector_node_row_toggle_at (INSPECTOR_NODE_ROW (row->content), point.x))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  else
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+}
+
+/* A right click on a row selects it and opens the context menu there. */
 static void
 on_list_pressed (GtkGestureClick    *gesture,
                  int                 n_press,
@@ -1352,14 +1381,11 @@ on_list_pressed (GtkGestureClick    *gesture,
                  InspectorSceneTree *self)
 {
   GtkWidget *list = GTK_WIDGET (self->list_view);
-  GtkWidget *w = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
-  TreeRow *row = NULL;
+  TreeRow *row = row_at (self, x, y);
   guint position;
   graphene_point_t point;
 
-  for (; w != NULL && w != list && row == NULL; w = gtk_widget_get_parent (w))
-    row = g_object_get_data (G_OBJECT (w), "inspector-tree-row");
-  if (row == NULL || row->node == NULL ||
+  if (row == NULL ||
       (position = gtk_list_item_get_position (row->item)) == GTK_INVALID_LIST_POSITION)
     return;
 
@@ -1384,17 +1410,11 @@ setup_row (GtkSignalListItemFactory *factory,
   row->item = item;
 
   row->content = inspector_node_row_new ();
-  gtk_widget_set_hexpand (row->content, TRUE);
-
-  row->expander = gtk_tree_expander_new ();
-  row->flash = inspector_flash_bin_new (row->content);
-  gtk_widget_set_hexpand (row->flash, TRUE);
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), row->flash);
 
   /* for on_list_pressed: the row dies with its widgets */
-  g_object_set_data (G_OBJECT (row->expander), "inspector-tree-row", row);
+  g_object_set_data (G_OBJECT (row->content), "inspector-tree-row", row);
 
-  gtk_list_item_set_child (item, row->expander);
+  gtk_list_item_set_child (item, row->content);
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
 }
 
@@ -1474,7 +1494,7 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkTreeListRow *list_row = gtk_list_item_get_item (item);
   InspectorSceneItem *scene_item = row_item (list_row);
 
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
+  inspector_node_row_set_list_row (INSPECTOR_NODE_ROW (row->content), list_row);
   if (scene_item != row->scene_item || scene_item == NULL || row->node == NULL ||
       row->node != inspector_scene_item_get_node (scene_item))
     {
@@ -2038,6 +2058,118 @@ copy_key_action (GtkWidget  *widget,
                           vrtc_node_get_key (self->selected_node));
 }
 
+/* The row of the selected node, and its node's row in the tree model. */
+static GtkTreeListRow *
+selected_list_row (InspectorSceneTree *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/* Right (or +): opens the selected row; on an open one, goes to its first child. */
+static void
+expand_row_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  InspectorSceneTree *self = INSPECTOR_SCENE_TREE (widget);
+  GtkTreeListRow *row = selected_list_row (self);
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (row == NULL || !gtk_tree_list_row_is_expandable (row))
+    return;
+  if (!gtk_tree_list_row_get_expanded (row))
+    gtk_tree_list_row_set_expanded (row, TRUE);
+  else if (g_variant_get_boolean (parameter) &&
+           position + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    select_position (self, position + 1);
+}
+
+/* Left (or -): closes the selected row; on a closed one or a leaf, goes to its parent. */
+static void
+collapse_row_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  InspectorSceneTree *self = INSPECTOR_SCENE_TREE (widget);
+  GtkTreeListRow *row = selected_list_row (self);
+  g_autoptr(GtkTreeListRow) parent = NULL;
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  if (row == NULL)
+    return;
+  if (gtk_tree_list_row_get_expanded (row))
+    {
+      gtk_tree_list_row_set_expanded (row, FALSE);
+      return;
+    }
+  if (!g_variant_get_boolean (parameter) || (parent = gtk_tree_list_row_get_parent (row)) == NULL)
+    return;
+  /* the parent is above, and (a search aside) shown */
+  for (guint i = gtk_single_selection_get_selected (self->selection); i > 0; i--)
+    {
+      g_autoptr(GtkTreeListRow) above = g_list_model_get_item (model, i - 1);
+
+      if (above == parent)
+        {
+          select_position (self, i - 1);
+          return;
+        }
+    }
+}
+
+/* The keys that open and close rows, while a row has the focus (the list would take the
+ * arrows itself, the search entry their letters): GtkTreeExpander's, and Left and Right as
+ * in other trees. */
+static gboolean
+row_key_cb (GtkWidget *widget,
+            GVariant  *args,
+            gpointer   user_data)
+{
+  InspectorSceneTree *self = INSPECTOR_SCENE_TREE (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  const char *action;
+  gboolean move;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return FALSE;
+  g_variant_get (args, "(&sb)", &action, &move);
+  return gtk_widget_activate_action (widget, action, "b", move);
+}
+
+static void
+add_row_keys (InspectorSceneTree *self)
+{
+  static const struct {
+    guint           key;
+    GdkModifierType mods;
+    const char     *action;
+    gboolean        move;
+  } keys[] = {
+    { GDK_KEY_Right, 0, "tree.expand-row", TRUE },
+    { GDK_KEY_KP_Right, 0, "tree.expand-row", TRUE },
+    { GDK_KEY_Right, GDK_SHIFT_MASK, "tree.expand-row", FALSE },
+    { GDK_KEY_plus, 0, "tree.expand-row", FALSE },
+    { GDK_KEY_KP_Add, 0, "tree.expand-row", FALSE },
+    { GDK_KEY_Left, 0, "tree.collapse-row", TRUE },
+    { GDK_KEY_KP_Left, 0, "tree.collapse-row", TRUE },
+    { GDK_KEY_Left, GDK_SHIFT_MASK, "tree.collapse-row", FALSE },
+    { GDK_KEY_minus, 0, "tree.collapse-row", FALSE },
+    { GDK_KEY_KP_Subtract, 0, "tree.collapse-row", FALSE },
+    { GDK_KEY_slash, 0, "tree.collapse-row", FALSE },
+    { GDK_KEY_KP_Divide, 0, "tree.collapse-row", FALSE },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                       gtk_callback_action_new (row_key_cb, NULL, NULL),
+                                       "(sb)", keys[i].action, keys[i].move));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -2055,25 +2187,6 @@ popup_menu_action (GtkWidget  *widget,
 }
 
 /* Style */
-
-static void
-ensure_style (void)
-{
-  static gboolean done;
-  GtkCssProvider *provider;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (done || display == NULL)
-    return;
-  done = TRUE;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider,
-    "scenetree treeexpander.leaf expander { -gtk-icon-source: none; }\n", -1);
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_unref (provider);
-}
 
 /* GtkWidget: a box and the context menu, which must be presented on allocation. */
 
@@ -2291,6 +2404,9 @@ inspector_scene_tree_class_init (InspectorSceneTreeClass *klass)
   gtk_widget_class_install_action (widget_class, "tree.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "tree.copy-key", NULL, copy_key_action);
   gtk_widget_class_install_action (widget_class, "tree.search", NULL, search_action);
+  /* the parameter: whether to move on when there is nothing to open or close */
+  gtk_widget_class_install_action (widget_class, "tree.expand-row", "b", expand_row_action);
+  gtk_widget_class_install_action (widget_class, "tree.collapse-row", "b", collapse_row_action);
   gtk_widget_class_install_action (widget_class, "tree.popup-menu", NULL, popup_menu_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -2311,7 +2427,6 @@ inspector_scene_tree_init (InspectorSceneTree *self)
   GtkListItemFactory *factory;
   GtkGesture *click;
 
-  ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -2345,6 +2460,13 @@ inspector_scene_tree_init (InspectorSceneTree *self)
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  add_row_keys (self);
+  /* before the row's own click selects it */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_list_arrow_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
@@ -2849,7 +2971,7 @@ inspector_scene_tree_get_row_widget (InspectorSceneTree *self,
     return NULL;
 
   row = bound_row (self, node);
-  return row ? row->expander : NULL;
+  return row ? row->content : NULL;
 }
 
 /**
@@ -2869,9 +2991,9 @@ inspector_scene_tree_popup_menu (InspectorSceneTree *self)
   g_return_if_fail (INSPECTOR_IS_SCENE_TREE (self));
 
   row = self->selected_node ? bound_row (self, self->selected_node) : NULL;
-  anchor = row ? row->expander : GTK_WIDGET (self->list_view);
+  anchor = row ? row->content : GTK_WIDGET (self->list_view);
   if (row != NULL)
-    y = gtk_widget_get_height (row->expander);
+    y = gtk_widget_get_height (row->content);
 
   if (!gtk_widget_compute_point (anchor, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (24, y),
                                  &point))

@@ -283,7 +283,8 @@ test_copy_key (Fixture       *f,
 }
 
 static GtkGesture *
-secondary_click_gesture (GtkWidget *widget)
+click_gesture (GtkWidget *widget,
+               guint      button)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -292,20 +293,127 @@ secondary_click_gesture (GtkWidget *widget)
       g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
 
       if (GTK_IS_GESTURE_CLICK (controller) &&
-          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == button)
         return GTK_GESTURE (controller);
     }
 
   return NULL;
 }
 
+/* A click at x, y of a row (its own coordinates), as the list's gesture for button sees it. */
+static void
+click_row (Fixture    *f,
+           const char *key,
+           guint       button,
+           double      x,
+           double      y)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (f->tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  GtkWidget *row = inspector_scene_tree_get_row_widget (f->tree, key);
+  GtkGesture *click = click_gesture (list, button);
+  graphene_point_t at;
+
+  g_assert_nonnull (click);
+  WAIT_UNTIL (gtk_widget_get_height (row) > 0);
+  g_assert_true (gtk_widget_compute_point (row, list, &GRAPHENE_POINT_INIT (x, y), &at));
+  g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
+}
+
+/* A key pressed in the tree, as its shortcuts take it: whether one took it. */
+static gboolean
+press_key (InspectorSceneTree *tree,
+           guint               keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (tree));
+  g_autoptr(GtkShortcutTrigger) want = gtk_keyval_trigger_new (keyval, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      for (guint j = 0; GTK_IS_SHORTCUT_CONTROLLER (controller) &&
+                        j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), want))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                 GTK_WIDGET (tree),
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* Rows open and close by their arrow (leaves have none), and by the keys of other trees. */
+static void
+test_expand (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GtkTreeListRow) cube = shown_row (f->tree, "cube-1");
+  g_autofree char *keys = NULL;
+
+  g_assert_false (inspector_node_row_get_leaf (
+    node_row (inspector_scene_tree_get_row_widget (f->tree, "cube-1"))));
+  g_assert_true (inspector_node_row_get_leaf (
+    node_row (inspector_scene_tree_get_row_widget (f->tree, "lamp"))));
+
+  /* cube-1 is two levels down: its arrow is after two indents of 20 */
+  click_row (f, "cube-1", GDK_BUTTON_PRIMARY, 2 * 20 + 8, 5);
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 deep lamp");
+  g_assert_null (inspector_scene_tree_get_selected_node (f->tree));
+  click_row (f, "cube-1", GDK_BUTTON_PRIMARY, 2 * 20 + 8, 5);
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  /* a click on its text opens nothing, nor does one on the arrow's place of a leaf */
+  click_row (f, "cube-1", GDK_BUTTON_PRIMARY, 120, 5);
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  click_row (f, "lamp", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  g_clear_pointer (&keys, g_free);
+  keys = shown_keys (f->tree);
+  g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
+
+  /* Right (or +) opens the selected row, then goes to its first child; Left goes back up
+   * to the parent, then closes it */
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "cube-1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.expand-row", "b", FALSE));
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.expand-row", "b", TRUE);
+  g_assert_cmpstr (selected_key (f->tree), ==, "deep");
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.collapse-row", "b", TRUE);
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.collapse-row", "b", TRUE);
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+  /* - only closes */
+  gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.collapse-row", "b", FALSE);
+  g_assert_cmpstr (selected_key (f->tree), ==, "cube-1");
+
+  /* the keys do that while a row has the focus, and leave the search entry its keys */
+  gtk_widget_grab_focus (gtk_widget_get_parent (inspector_scene_tree_get_row_widget (f->tree,
+                                                                                   "cube-1")));
+  g_assert_true (press_key (f->tree, GDK_KEY_Right));
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  g_assert_true (press_key (f->tree, GDK_KEY_minus));
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  g_assert_true (press_key (f->tree, GDK_KEY_plus));
+  g_assert_true (gtk_tree_list_row_get_expanded (cube));
+  g_assert_true (press_key (f->tree, GDK_KEY_Left));
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+  inspector_scene_tree_start_search (f->tree);
+  g_assert_false (press_key (f->tree, GDK_KEY_Right));
+  g_assert_false (gtk_tree_list_row_get_expanded (cube));
+}
+
 static void
 test_context_menu (Fixture       *f,
                    gconstpointer  data)
 {
-  GtkWidget *menu, *list;
-  GtkGesture *click;
-  graphene_point_t at;
+  GtkWidget *menu;
 
   g_assert_true (inspector_scene_tree_select_key (f->tree, "lamp"));
   gtk_widget_grab_focus (GTK_WIDGET (f->tree));
@@ -322,15 +430,8 @@ test_context_menu (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (menu));
   WAIT_UNTIL (!gtk_widget_get_mapped (menu));
 
-  /* A right click on a row selects it and opens the menu there (one gesture on the list
-   * finds the row under the pointer). */
-  list = find_widget (GTK_WIDGET (f->tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
-  click = secondary_click_gesture (list);
-  g_assert_nonnull (click);
-  WAIT_UNTIL (gtk_widget_get_height (inspector_scene_tree_get_row_widget (f->tree, "table")) > 0);
-  g_assert_true (gtk_widget_compute_point (inspector_scene_tree_get_row_widget (f->tree, "table"),
-                                           list, &GRAPHENE_POINT_INIT (10, 5), &at));
-  g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
+  /* A right click on a row selects it and opens the menu there. */
+  click_row (f, "table", GDK_BUTTON_SECONDARY, 30, 5);
   g_assert_cmpstr (selected_key (f->tree), ==, "table");
   WAIT_UNTIL (gtk_widget_get_mapped (menu));
   gtk_popover_popdown (GTK_POPOVER (menu));
@@ -593,6 +694,7 @@ main (int   argc,
   ADD ("remove", test_remove);
   ADD ("copy-key", test_copy_key);
   ADD ("context-menu", test_context_menu);
+  ADD ("expand", test_expand);
   ADD ("view-moves", test_view_moves);
   ADD ("show-removed", test_show_removed);
   ADD ("selection-follows-move", test_selection_follows_move);

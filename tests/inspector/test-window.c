@@ -8,7 +8,7 @@
 
 #include "inspector-application.h"
 #include "inspector-connect-dialog.h"
-#include "inspector-flash-bin.h"
+#include "inspector-node-row.h"
 #include "inspector-window-private.h"
 
 /* The real window on a real store, driven through its actions and widgets as a user
@@ -708,11 +708,9 @@ test_host_and_join (void)
   /* its edit shows in the window, its row flashes, and the window counts it as a peer */
   row = inspector_scene_tree_get_row_widget (window->scene_tree, "key-light");
   g_assert_nonnull (row);
-  g_assert_false (inspector_flash_bin_get_flashing (INSPECTOR_FLASH_BIN (
-    gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)))));
+  g_assert_false (inspector_node_row_get_flashing (INSPECTOR_NODE_ROW (row)));
   edit_and_commit (peer, "key-light", "number.set", "intensity", "2.5");
-  WAIT_UNTIL (inspector_flash_bin_get_flashing (INSPECTOR_FLASH_BIN (
-    gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row)))));
+  WAIT_UNTIL (inspector_node_row_get_flashing (INSPECTOR_NODE_ROW (row)));
   g_assert_true (property_is (store, "key-light", "intensity", "2.5"));
   WAIT_UNTIL (g_strcmp0 (gtk_label_get_label (window->peers_label), "1") == 0);
   g_assert_true (gtk_widget_get_visible (window->peers_box));

@@ -9,7 +9,6 @@
 #include <gtk/gtk.h>
 #include <vrtc.h>
 
-#include "inspector-flash-bin.h"
 #include "inspector-node-row.h"
 #include "inspector-property-editor.h"
 #include "inspector-property-row.h"
@@ -247,7 +246,7 @@ find_widget (GtkWidget  *root,
   return NULL;
 }
 
-/* What a scene tree row (its expander) shows of its node. */
+/* What a scene tree row shows of its node. */
 static inline InspectorNodeRow *
 node_row (GtkWidget *row)
 {
@@ -257,14 +256,11 @@ node_row (GtkWidget *row)
   return INSPECTOR_NODE_ROW (shown);
 }
 
-/* Whether a scene tree row (its expander) is lit up, or still fading, since its node changed. */
+/* Whether a scene tree row is lit up, or still fading, since its node changed. */
 static inline gboolean
 row_flashing (GtkWidget *row)
 {
-  GtkWidget *bin = find_widget (row, INSPECTOR_TYPE_FLASH_BIN, NULL, NULL);
-
-  g_assert_nonnull (bin);
-  return inspector_flash_bin_get_flashing (INSPECTOR_FLASH_BIN (bin));
+  return inspector_node_row_get_flashing (node_row (row));
 }
 
 static inline gboolean
