@@ -33,23 +33,82 @@ inspector_single_selection_select (GtkSingleSelection *selection,
   g_object_thaw_notify (G_OBJECT (selection));
 }
 
+static GQuark
+tooltip_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("inspector-tooltip");
+  return quark;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    data)
+{
+  const char *text = g_object_get_qdata (G_OBJECT (widget), tooltip_quark ());
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 /**
  * inspector_set_tooltip_text:
  * @widget: a widget
  * @text: (nullable): its new tooltip
  *
- * Like gtk_widget_set_tooltip_text(), but only when the text changes: setting a tooltip
- * asks the display where the pointer is, a round trip to the X server even when nothing
- * changes, and rows and editors are updated by the hundred while scrubbing history.
+ * Like gtk_widget_set_tooltip_text(), but answered from #GtkWidget::query-tooltip:
+ * gtk_widget_set_tooltip_text() asks the display where the pointer is, a round trip to the
+ * X server each time, and rows and editors are updated by the hundred while scrubbing
+ * history. The text is also the widget's accessible description, as GTK would make it.
+ * Read it back with inspector_get_tooltip_text().
  */
 void
 inspector_set_tooltip_text (GtkWidget  *widget,
                             const char *text)
 {
+  GObject *object = G_OBJECT (widget);
+
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
+  if (g_strcmp0 (g_object_get_qdata (object, tooltip_quark ()), text) == 0)
+    return;
+
+  if (g_object_get_data (object, "inspector-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+      g_object_set_data (object, "inspector-tooltip-handler", GINT_TO_POINTER (TRUE));
+    }
+  g_object_set_qdata_full (object, tooltip_quark (), g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/**
+ * inspector_get_tooltip_text:
+ * @widget: a widget
+ *
+ * Returns: (nullable): the tooltip set by inspector_set_tooltip_text()
+ */
+const char *
+inspector_get_tooltip_text (GtkWidget *widget)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  return g_object_get_qdata (G_OBJECT (widget), tooltip_quark ());
 }
 
 /*

@@ -8,8 +8,9 @@ G_BEGIN_DECLS
 void inspector_single_selection_select (GtkSingleSelection *selection,
                                         guint               position);
 
-void inspector_set_tooltip_text (GtkWidget  *widget,
-                                 const char *text);
+void        inspector_set_tooltip_text (GtkWidget  *widget,
+                                        const char *text);
+const char *inspector_get_tooltip_text (GtkWidget  *widget);
 
 /* A row lit up for a moment, then fading: painted by the row's own snapshot. */
 typedef struct {

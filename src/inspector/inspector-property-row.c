@@ -764,7 +764,7 @@ build_editor (InspectorPropertyRow *self)
   self->kind = kind_for_property (self->property);
 
   gtk_label_set_label (self->path_label, path);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->path_label), path);
+  inspector_set_tooltip_text (GTK_WIDGET (self->path_label), path);
   gtk_label_set_label (self->type_label, self->kind);
 
   if (g_str_equal (self->kind, "number"))
@@ -777,7 +777,7 @@ build_editor (InspectorPropertyRow *self)
       self->n_components = 1;
       self->components[0].handle = GTK_WIDGET (self->path_label);
       gtk_widget_set_cursor_from_name (GTK_WIDGET (self->path_label), "ew-resize");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->path_label), tooltip);
+      inspector_set_tooltip_text (GTK_WIDGET (self->path_label), tooltip);
       /* One number needs no more room than one vector component. */
       gtk_widget_set_hexpand (GTK_WIDGET (spin), FALSE);
       gtk_editable_set_width_chars (GTK_EDITABLE (spin), 10);
@@ -798,7 +798,7 @@ build_editor (InspectorPropertyRow *self)
 
           gtk_widget_add_css_class (handle, "component-handle");
           gtk_widget_add_css_class (handle, "dim-label");
-          gtk_widget_set_tooltip_text (handle, handle_label);
+          inspector_set_tooltip_text (handle, handle_label);
           add_drag_gesture (self, handle);
           self->components[i].handle = handle;
 

@@ -1828,7 +1828,7 @@ change_row (InspectorTimeline *self,
       g_object_set_data_full (G_OBJECT (button), "node-key", g_strdup (key), g_free);
       /* Translators: tooltip of a node key in the message details */
       tooltip = g_strdup_printf (_("Select node “%s” in the scene tree"), key);
-      gtk_widget_set_tooltip_text (button, tooltip);
+      inspector_set_tooltip_text (button, tooltip);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                       -1);
@@ -1841,7 +1841,7 @@ change_row (InspectorTimeline *self,
       g_object_set_data_full (G_OBJECT (button), "message-id", g_strdup (target), g_free);
       /* Translators: tooltip of the target of an undo or redo in the message details */
       tooltip = g_strdup_printf (_("Show message %s in the journal"), target);
-      gtk_widget_set_tooltip_text (button, tooltip);
+      inspector_set_tooltip_text (button, tooltip);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                       -1);
@@ -1898,7 +1898,7 @@ change_row (InspectorTimeline *self,
         {
           g_autofree char *tip = g_utf8_substring (value, 0, MIN (g_utf8_strlen (value, -1),
                                                                   MAX_TOOLTIP_CHARS));
-          gtk_widget_set_tooltip_text (value_label, tip);
+          inspector_set_tooltip_text (value_label, tip);
         }
       gtk_box_append (GTK_BOX (box), value_label);
     }

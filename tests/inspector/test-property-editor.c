@@ -401,21 +401,21 @@ test_json_validation (Fixture       *f,
   /* Invalid JSON is flagged as you type, with a tooltip naming the problem; no op. */
   gtk_editable_set_text (meta, "{\"k\": ");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (meta), "error"));
-  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (meta)));
+  g_assert_nonnull (inspector_get_tooltip_text (GTK_WIDGET (meta)));
   g_signal_emit_by_name (meta, "activate");
   g_assert_false (vrtc_store_has_pending_edits (f->store));
 
   /* Valid JSON of the wrong kind too. */
   gtk_editable_set_text (tags, "{\"a\":1}");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (tags), "error"));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (tags)), "array"));
+  g_assert_nonnull (strstr (inspector_get_tooltip_text (GTK_WIDGET (tags)), "array"));
   g_signal_emit_by_name (tags, "activate");
   g_assert_false (vrtc_store_has_pending_edits (f->store));
 
   /* Fixed: the flag goes, and Enter sets the value. */
   gtk_editable_set_text (meta, "{\"k\": 2, \"b\": [true]}");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (meta), "error"));
-  g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (meta)));
+  g_assert_null (inspector_get_tooltip_text (GTK_WIDGET (meta)));
   g_signal_emit_by_name (meta, "activate");
   gtk_editable_set_text (tags, "[\"a\", \"b\"]");
   g_signal_emit_by_name (tags, "activate");

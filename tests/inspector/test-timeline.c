@@ -763,7 +763,7 @@ test_compact (TimelineFixture *f,
 
   /* alice's own messages are not acknowledged: nothing can be folded */
   g_assert_false (gtk_widget_is_sensitive (button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "acknowledged"));
+  g_assert_nonnull (strstr (inspector_get_tooltip_text (button), "acknowledged"));
 
   /* Undo message 20 and acknowledge everything: the fold stops at the undone one */
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.undo-message", "s",

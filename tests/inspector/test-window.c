@@ -9,6 +9,7 @@
 #include "inspector-application.h"
 #include "inspector-connect-dialog.h"
 #include "inspector-node-row.h"
+#include "inspector-list-util.h"
 #include "inspector-window-private.h"
 
 /* The real window on a real store, driven through its actions and widgets as a user
@@ -905,6 +906,33 @@ test_connect_dialog (void)
   close_window (window);
 }
 
+/* A tooltip set by inspector_set_tooltip_text() is answered when GTK asks for it, and is the
+ * widget's accessible description. */
+static void
+test_tooltip_text (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("x"));
+  GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  inspector_set_tooltip_text (label, "Removed");
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+  g_assert_cmpstr (inspector_get_tooltip_text (label), ==, "Removed");
+  g_signal_emit_by_name (label, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_assert_true (shown);
+
+  inspector_set_tooltip_text (label, NULL);
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  g_assert_null (inspector_get_tooltip_text (label));
+  shown = FALSE;
+  g_signal_emit_by_name (label, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_assert_false (shown);
+
+  g_object_unref (tooltip);
+  g_object_unref (label);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -933,6 +961,7 @@ main (int   argc,
   g_test_add_func ("/inspector/window/unreachable-server", test_unreachable_server);
   g_test_add_func ("/inspector/window/reconnect", test_reconnect);
   g_test_add_func ("/inspector/window/connect-dialog", test_connect_dialog);
+  g_test_add_func ("/inspector/window/tooltip-text", test_tooltip_text);
 
   return g_test_run ();
 }

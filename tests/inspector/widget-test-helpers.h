@@ -10,6 +10,7 @@
 #include <vrtc.h>
 
 #include "inspector-node-row.h"
+#include "inspector-list-util.h"
 #include "inspector-property-editor.h"
 #include "inspector-property-row.h"
 #include "inspector-scene-tree.h"
