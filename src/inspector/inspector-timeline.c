@@ -440,15 +440,19 @@ inspector_session_chip_new (void)
 {
   GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *name = gtk_inscription_new (NULL);
   GtkWidget *you = gtk_label_new (_("you"));
 
   ensure_style ();
   gtk_widget_add_css_class (chip, "session-chip");
   gtk_widget_add_css_class (dot, "session-dot");
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  /* An inscription, not a label: a chip rebound to another session (hundreds while the
+   * journal scrolls) is drawn again, not measured and laid out again. */
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (name),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (name), 0);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (name), 0);
   gtk_widget_add_css_class (name, "session-name");
   gtk_widget_add_css_class (you, "you");
   gtk_widget_set_visible (you, FALSE);
@@ -483,7 +487,10 @@ inspector_session_chip_set_session (GtkWidget  *chip,
       gtk_widget_remove_css_class (dot, session_color_classes[i]);
   gtk_widget_add_css_class (dot, color_class);
 
-  gtk_label_set_label (GTK_LABEL (name), session ? session : "");
+  /* As wide as the id, a character to spare: ids of one length cost no new measuring. */
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (name),
+                                 session ? g_utf8_strlen (session, -1) + 1 : 0);
+  gtk_inscription_set_text (GTK_INSCRIPTION (name), session);
   gtk_widget_set_visible (you, own);
 }
 

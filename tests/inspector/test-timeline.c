@@ -734,7 +734,7 @@ test_peers (TimelineFixture *f,
       GtkWidget *dot = gtk_widget_get_first_child (chip);
 
       g_assert_true (gtk_widget_has_css_class (dot, inspector_session_color_class (sessions[i])));
-      g_assert_nonnull (find_widget (chip, GTK_TYPE_LABEL, label_has_text, sessions[i]));
+      g_assert_nonnull (find_widget (chip, GTK_TYPE_INSCRIPTION, shows_text, sessions[i]));
     }
 
   /* Incremental: one more message from bob */
