@@ -273,6 +273,9 @@ struct _InspectorTimeline
   int                  history_position;   /* -1: live */
   guint                scroll_id;          /* the list catching up with the position */
   gint64               last_scroll;
+  guint                details_id;         /* the details catching up with the selection */
+  gint64               last_details;
+  gboolean             highlighting;       /* the selection follows the history position */
   char                *filter_text;
   gboolean             filter_active;
   guint                n_hidden;
@@ -1473,7 +1476,9 @@ highlight_history_row (InspectorTimeline *self)
   shown = shown_position (self, self->history_position, FALSE);
   if (shown == GTK_INVALID_LIST_POSITION)
     return;
+  self->highlighting = TRUE;
   inspector_single_selection_select (self->selection, shown);
+  self->highlighting = FALSE;
 
   if (self->scroll_id != 0)
     return;
@@ -2030,10 +2035,34 @@ update_details (InspectorTimeline *self)
     }
 }
 
+static gboolean
+update_details_cb (gpointer data)
+{
+  InspectorTimeline *self = data;
+
+  self->details_id = 0;
+  self->last_details = g_get_monotonic_time ();
+  update_details (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The details of a message are new widgets: while the history scale is dragged they follow
+ * the selected row as the list does, a few times a second. */
 static void
 on_selected_item (InspectorTimeline *self)
 {
-  update_details (self);
+  gint64 since = (g_get_monotonic_time () - self->last_details) / 1000;
+
+  if (self->highlighting && since < HIGHLIGHT_SCROLL_MS)
+    {
+      if (self->details_id == 0)
+        self->details_id = g_timeout_add (HIGHLIGHT_SCROLL_MS - since, update_details_cb, self);
+      return;
+    }
+
+  g_clear_handle_id (&self->details_id, g_source_remove);
+  update_details_cb (self);
 }
 
 /* Journal changes */
@@ -2539,6 +2568,7 @@ inspector_timeline_dispose (GObject *object)
   InspectorTimeline *self = INSPECTOR_TIMELINE (object);
 
   g_clear_handle_id (&self->scroll_id, g_source_remove);
+  g_clear_handle_id (&self->details_id, g_source_remove);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->filter_model != NULL)

@@ -367,6 +367,7 @@ test_history_step_rows (TimelineFixture *f,
   g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
   GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
   VrtcJournalEntry *selected;
+  GtkLabel *title;
   guint binds = 0;
   int notified = 0;
 
@@ -392,6 +393,10 @@ test_history_step_rows (TimelineFixture *f,
   g_assert_cmpint (notified, ==, 1);
   /* The row that was selected and the one that is, not the 37 between. */
   g_assert_cmpuint (binds, <=, 2);
+
+  /* The details follow the row: at once, or a moment later while the scale is dragged. */
+  title = GTK_LABEL (template_child (f, "details_title"));
+  WAIT_UNTIL (strstr (gtk_label_get_label (title), id_at (f, 40)) != NULL);
 }
 
 static void
