@@ -243,8 +243,10 @@ test_scrub (HistoryFixture *f,
 
     g_assert_nonnull (ball);
   }
-  /* Numbered as the timeline numbers them: from 1. */
+  /* Numbered as the timeline numbers them: from 1. The banner is there at once: sliding
+   * in, it would lay the whole window out again on each frame while the scale is dragged. */
   g_assert_true (banner_says (f, "position 10 of 32"));
+  g_assert_true (gtk_revealer_get_child_revealed (f->window->history_revealer));
 
   /* Edits are refused: undo, the editors, the tree's menu. */
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (f->window->undo_button)));
@@ -287,6 +289,7 @@ test_scrub (HistoryFixture *f,
   drain ();
   g_assert_true (shown_store (f) == f->store);
   g_assert_false (gtk_revealer_get_reveal_child (f->window->history_revealer));
+  g_assert_false (gtk_revealer_get_child_revealed (f->window->history_revealer));
   g_assert_cmpint (inspector_timeline_get_history_position (f->window->timeline), ==, -1);
   g_assert_cmpstr (selected_key (f->window->scene_tree), ==, "cube");
   g_assert_cmpfloat (row_component (f, "position", 0), ==, 99);
