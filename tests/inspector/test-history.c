@@ -290,6 +290,8 @@ test_scrub (HistoryFixture *f,
   g_assert_true (shown_store (f) == f->store);
   g_assert_false (gtk_revealer_get_reveal_child (f->window->history_revealer));
   g_assert_false (gtk_revealer_get_child_revealed (f->window->history_revealer));
+  /* Gone, and its room with it. */
+  WAIT_UNTIL (gtk_widget_get_height (GTK_WIDGET (f->window->history_revealer)) == 0);
   g_assert_cmpint (inspector_timeline_get_history_position (f->window->timeline), ==, -1);
   g_assert_cmpstr (selected_key (f->window->scene_tree), ==, "cube");
   g_assert_cmpfloat (row_component (f, "position", 0), ==, 99);
