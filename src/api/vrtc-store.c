@@ -1807,3 +1807,24 @@ vrtc_store_get_child_keys (VrtcStore  *self,
 
   return keys;
 }
+
+/**
+ * vrtc_store_has_children:
+ * @self: a #VrtcStore
+ * @key: a node key
+ *
+ * Whether a node has a live child: what a tree row needs to know to draw an arrow. In a
+ * store of history (vrtc_store_set_history_position()), this stops at the first child
+ * that is live then, where vrtc_store_get_child_keys() works out the state of every child.
+ *
+ * Returns: %TRUE when [method@Store.get_child_keys] would not be empty
+ */
+gboolean
+vrtc_store_has_children (VrtcStore  *self,
+                         const char *key)
+{
+  g_return_val_if_fail (VRTC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return vrtc_engine_has_children (self->engine, key);
+}

@@ -137,5 +137,8 @@ guint         vrtc_store_get_history_position (VrtcStore     *self);
 VRTC_EXPORT
 GPtrArray    *vrtc_store_get_child_keys      (VrtcStore      *self,
                                               const char     *key);
+VRTC_EXPORT
+gboolean      vrtc_store_has_children        (VrtcStore      *self,
+                                              const char     *key);
 
 G_END_DECLS

@@ -3709,6 +3709,39 @@ vrtc_engine_get_n_children (VrtcEngine *engine,
   return node && node->children ? node->children->len : 0;
 }
 
+gboolean
+vrtc_engine_has_children (VrtcEngine *engine,
+                          const char *key)
+{
+  Node *node;
+  gboolean found = FALSE;
+
+  if (engine->view_of == NULL)
+    {
+      node = node_get (engine, key, FALSE);
+      return node != NULL && node->children != NULL && node->children->len > 0;
+    }
+  if ((node = view_node (engine, key)) == NULL)
+    return FALSE;
+  {
+    GPtrArray *known = g_hash_table_lookup (engine->view_children, node);
+    VIEW_BEGIN (engine);
+
+    if (known != NULL)
+      found = known->len > 0;
+    else
+      /* the first live child ends it: the rows of a tree only ask whether to draw an arrow */
+      for (guint i = 0; !found && node->ever_children != NULL && i < node->ever_children->len; i++)
+        {
+          Node *child = g_ptr_array_index (node->ever_children, i);
+
+          found = view_state (engine, child)->live && view_parent (engine, child) == node;
+        }
+    VIEW_END ();
+  }
+  return found;
+}
+
 const char *
 vrtc_engine_get_child (VrtcEngine *engine,
                        const char *key,

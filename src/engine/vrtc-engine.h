@@ -122,6 +122,9 @@ gboolean           vrtc_engine_get_node          (VrtcEngine   *engine,
                                                   VrtcNodeInfo *info);
 guint              vrtc_engine_get_n_children    (VrtcEngine *engine,
                                                   const char *key);
+/* Whether a node has a live child: in a view, without working out every child's state. */
+gboolean           vrtc_engine_has_children      (VrtcEngine *engine,
+                                                  const char *key);
 const char        *vrtc_engine_get_child         (VrtcEngine *engine,
                                                   const char *key,
                                                   guint       position);

@@ -202,7 +202,7 @@ typedef struct
   InspectorSceneItem *scene_item;
   VrtcNode           *node;
   GListModel         *children;       /* NULL when the tree reads keys */
-  guint               n_child_keys;   /* then: how many children its node has */
+  gboolean            has_child_keys; /* then: whether its node has children */
   GListModel         *removed;
   gulong              notify_id;
   gulong              children_id;
@@ -1268,7 +1268,7 @@ tree_row_update_leaf (TreeRow *row)
   if (row->children != NULL)
     n += g_list_model_get_n_items (row->children);
   else
-    n += row->n_child_keys;
+    n += row->has_child_keys;
   if (row->removed != NULL)
     n += g_list_model_get_n_items (row->removed);
 
@@ -1418,14 +1418,12 @@ setup_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
 }
 
-/* A view of history has no children models to follow: the count is read on each reset. */
+/* A view of history has no children models to follow: whether there are any is asked
+ * again on each reset (the arrow needs no more, and a count works out every child). */
 static void
 count_child_keys (TreeRow *row)
 {
-  g_autoptr(GPtrArray) keys = vrtc_store_get_child_keys (row->tree->store,
-                                                         vrtc_node_get_key (row->node));
-
-  row->n_child_keys = keys->len;
+  row->has_child_keys = vrtc_store_has_children (row->tree->store, vrtc_node_get_key (row->node));
 }
 
 /* Connects a bound row to its item's node in the store shown. */

@@ -992,6 +992,39 @@ store_with_history (void)
   return store;
 }
 
+/* Whether a node has children, in a view of history: a child moved away no longer counts
+ * for its old parent, one removed no longer counts at all. */
+static void
+test_has_children (void)
+{
+  g_autoptr(VrtcStore) store = new_store ("alice");
+  g_autoptr(VrtcStore) view = NULL;
+  g_autoptr(GError) error = NULL;
+
+  insert (store, "a", "scene");
+  insert (store, "b", "a");
+  vrtc_message_unref (commit (store));
+  edit_json (store, "{\"key\":\"b\",\"otype\":\"node.move\",\"path\":\"\",\"parentKey\":\"scene\"}");
+  vrtc_message_unref (commit (store));
+  edit_json (store, "{\"key\":\"b\",\"otype\":\"node.remove\",\"path\":\"\"}");
+  vrtc_message_unref (commit (store));
+
+  g_assert_false (vrtc_store_has_children (store, "a"));
+  g_assert_true (vrtc_store_has_children (store, "scene"));
+  g_assert_false (vrtc_store_has_children (store, "no-such-node"));
+
+  view = vrtc_store_get_state_at (store, 0);
+  g_assert_true (vrtc_store_has_children (view, "a"));
+  g_assert_false (vrtc_store_has_children (view, "b"));
+  g_assert_true (vrtc_store_set_history_position (view, 1, &error));
+  g_assert_false (vrtc_store_has_children (view, "a"));
+  g_assert_true (vrtc_store_has_children (view, "scene"));
+  g_assert_true (vrtc_store_set_history_position (view, 2, &error));
+  g_assert_no_error (error);
+  g_assert_false (vrtc_store_has_children (view, "a"));
+  g_assert_false (vrtc_store_has_children (view, "b"));
+}
+
 static void
 test_history_position (void)
 {
@@ -1031,6 +1064,8 @@ test_history_position (void)
         g_autofree char *expected = NULL;
         g_autofree char *got = NULL;
         g_autoptr(GPtrArray) fresh_keys = NULL;
+        static const char *const parents[] = { "scene", "cube-0", "cube-1", "cube-2", "cube-3",
+                                               "no-such-node" };
 
         g_assert_true (vrtc_store_set_history_position (view, position, &error));
         g_assert_no_error (error);
@@ -1055,6 +1090,15 @@ test_history_position (void)
             g_autoptr(VrtcNode) child = g_list_model_get_item (children, j);
 
             g_assert_cmpstr (vrtc_node_get_key (child), ==, g_ptr_array_index (fresh_keys, j));
+          }
+        /* whether a node has children: in the view (the first child live then ends the
+         * look; "scene" was listed above, the others not) as in a replica of that moment */
+        for (guint k = 0; k < G_N_ELEMENTS (parents); k++)
+          {
+            g_autoptr(GPtrArray) kids = vrtc_store_get_child_keys (fresh, parents[k]);
+
+            g_assert_cmpint (vrtc_store_has_children (view, parents[k]), ==, kids->len > 0);
+            g_assert_cmpint (vrtc_store_has_children (fresh, parents[k]), ==, kids->len > 0);
           }
         if (vrtc_store_get_node (fresh, "cube-2") == NULL)
           {
@@ -1655,6 +1699,7 @@ main (int   argc,
   g_test_add_func ("/store/snapshot-canonical", test_snapshot_canonical);
   g_test_add_func ("/store/state-at", test_state_at);
   g_test_add_func ("/store/history-position", test_history_position);
+  g_test_add_func ("/store/has-children", test_has_children);
   g_test_add_func ("/store/bad-message", test_bad_message);
   g_test_add_func ("/store/rejected", test_rejected);
   g_test_add_func ("/store/outlived", test_store_outlived);
