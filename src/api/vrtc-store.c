@@ -1809,6 +1809,30 @@ vrtc_store_get_child_keys (VrtcStore  *self,
 }
 
 /**
+ * vrtc_store_get_undone_at:
+ * @self: a #VrtcStore
+ * @position: the journal position of a message
+ * @at: a journal position (past the end: the last)
+ *
+ * Whether the message at @position was undone right after the message at @at arrived: the
+ * newest `meta.undo` or `meta.redo` aimed at it by then decides. What a journal shows of a
+ * message while it is scrubbed to @at; [method@JournalEntry.get_undone] is the state now.
+ *
+ * Returns: whether it was undone then; %FALSE when @position is out of range
+ */
+gboolean
+vrtc_store_get_undone_at (VrtcStore *self,
+                          guint      position,
+                          guint      at)
+{
+  g_return_val_if_fail (VRTC_IS_STORE (self), FALSE);
+
+  if (position >= vrtc_engine_journal_length (self->engine))
+    return FALSE;
+  return vrtc_engine_journal_undone_at (self->engine, position, at);
+}
+
+/**
  * vrtc_store_has_children:
  * @self: a #VrtcStore
  * @key: a node key

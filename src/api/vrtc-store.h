@@ -140,5 +140,9 @@ GPtrArray    *vrtc_store_get_child_keys      (VrtcStore      *self,
 VRTC_EXPORT
 gboolean      vrtc_store_has_children        (VrtcStore      *self,
                                               const char     *key);
+VRTC_EXPORT
+gboolean      vrtc_store_get_undone_at       (VrtcStore      *self,
+                                              guint           position,
+                                              guint           at);
 
 G_END_DECLS

@@ -3341,6 +3341,22 @@ vrtc_engine_journal_get (VrtcEngine *engine,
   return g_ptr_array_index (engine->entries, engine->offset + position);
 }
 
+gboolean
+vrtc_engine_journal_undone_at (VrtcEngine *engine,
+                               guint       position,
+                               guint       at)
+{
+  VrtcEntry *entry = vrtc_engine_journal_get (engine, position);
+  VrtcEngine *data = engine->view_of != NULL ? engine->view_of : engine;
+  guint saved_at = eval_at;
+  gboolean undone;
+
+  eval_at = data->offset + MIN (at, vrtc_engine_journal_length (data) - 1);
+  undone = entry_undone_at (entry);
+  eval_at = saved_at;
+  return undone;
+}
+
 VrtcEntry *
 vrtc_engine_lookup_entry (VrtcEngine *engine,
                           const char *msg_id)

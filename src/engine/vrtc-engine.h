@@ -90,6 +90,11 @@ GPtrArray         *vrtc_engine_get_unacked       (VrtcEngine *engine);
 guint              vrtc_engine_journal_length    (VrtcEngine *engine);
 /* Number of entries folded into the snapshot so far (position of journal entry 0). */
 guint              vrtc_engine_journal_offset    (VrtcEngine *engine);
+/* Whether the message at journal position `position` was undone right after the one at `at`
+ * had arrived: the newest meta.undo or meta.redo aimed at it by then decides. */
+gboolean           vrtc_engine_journal_undone_at (VrtcEngine *engine,
+                                                  guint       position,
+                                                  guint       at);
 VrtcEntry         *vrtc_engine_journal_get       (VrtcEngine *engine,
                                                   guint       position);
 VrtcEntry         *vrtc_engine_lookup_entry      (VrtcEngine *engine,

@@ -57,6 +57,7 @@ typedef struct
   GtkWidget         *lost_tag;
 
   int                acked;         /* what the ack icon shows: -1 nothing yet */
+  gboolean           undone;        /* what the row shows */
 
   /* while bound */
   VrtcJournalEntry  *entry;
@@ -997,16 +998,35 @@ set_class (GtkWidget  *widget,
     gtk_widget_remove_css_class (widget, css_class);
 }
 
+static gboolean
+is_future (InspectorTimeline *self,
+           VrtcJournalEntry  *entry)
+{
+  return self->history_position >= 0 &&
+         vrtc_journal_entry_get_position (entry) > (guint) self->history_position;
+}
+
+/* Scrubbed, a message shows whether it was undone then; one yet to come, as it is now. */
+static gboolean
+is_undone (InspectorTimeline *self,
+           VrtcJournalEntry  *entry)
+{
+  if (self->history_position >= 0 && !is_future (self, entry) && self->store != NULL)
+    return vrtc_store_get_undone_at (self->store, vrtc_journal_entry_get_position (entry),
+                                     self->history_position);
+  return vrtc_journal_entry_get_undone (entry);
+}
+
 static void
 cell_update_state (Cell *cell)
 {
   InspectorTimeline *self = cell->self;
   VrtcJournalEntry *entry = cell->entry;
   const char *id = vrtc_journal_entry_get_message_id (entry);
-  gboolean undone = vrtc_journal_entry_get_undone (entry);
-  gboolean future = self->history_position >= 0 &&
-                    vrtc_journal_entry_get_position (entry) > (guint) self->history_position;
+  gboolean future = is_future (self, entry);
+  gboolean undone = is_undone (self, entry);
 
+  cell->undone = undone;
   set_class (cell->root, "undone", undone);
   /* Past and future swap on hundreds of cells at each step of the history scale: a new
    * opacity only redraws a cell, where a new class would restyle it and all it holds. */
@@ -1317,7 +1337,8 @@ refresh_cells (InspectorTimeline *self)
 }
 
 /* After the history position moved from @old to @now (-1: live): only the rows between the
- * two change from past to future or back, of the thousands of cells a column view binds. */
+ * two change from past to future or back, of the thousands of cells a column view binds,
+ * and those of messages undone or redone between the two. */
 static void
 refresh_future (InspectorTimeline *self,
                 int                old,
@@ -1334,7 +1355,7 @@ refresh_future (InspectorTimeline *self,
     {
       gint64 position = vrtc_journal_entry_get_position (cell->entry);
 
-      if (position > lo && position <= hi)
+      if ((position > lo && position <= hi) || is_undone (self, cell->entry) != cell->undone)
         cell_update_state (cell);
     }
 }

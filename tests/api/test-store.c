@@ -1025,6 +1025,31 @@ test_has_children (void)
   g_assert_false (vrtc_store_has_children (view, "b"));
 }
 
+/* Whether a message was undone at a moment of the journal: the newest undo or redo aimed at
+ * it by then decides. */
+static void
+test_undone_at (void)
+{
+  g_autoptr(VrtcStore) store = new_store ("alice");
+
+  insert (store, "a", "scene");
+  vrtc_message_unref (commit (store));                  /* 0 */
+  insert (store, "b", "scene");
+  vrtc_message_unref (commit (store));                  /* 1 */
+  vrtc_message_unref (vrtc_store_undo (store));         /* 2: undoes 1 */
+  vrtc_message_unref (vrtc_store_redo (store));         /* 3: redoes it */
+  vrtc_message_unref (vrtc_store_undo (store));         /* 4: undoes it again */
+  g_assert_cmpuint (vrtc_store_get_journal_length (store), ==, 5);
+
+  g_assert_false (vrtc_store_get_undone_at (store, 1, 1));
+  g_assert_true (vrtc_store_get_undone_at (store, 1, 2));
+  g_assert_false (vrtc_store_get_undone_at (store, 1, 3));
+  g_assert_true (vrtc_store_get_undone_at (store, 1, 4));
+  g_assert_true (vrtc_store_get_undone_at (store, 1, 99));
+  g_assert_false (vrtc_store_get_undone_at (store, 0, 4));
+  g_assert_false (vrtc_store_get_undone_at (store, 7, 4));
+}
+
 static void
 test_history_position (void)
 {
@@ -1700,6 +1725,7 @@ main (int   argc,
   g_test_add_func ("/store/state-at", test_state_at);
   g_test_add_func ("/store/history-position", test_history_position);
   g_test_add_func ("/store/has-children", test_has_children);
+  g_test_add_func ("/store/undone-at", test_undone_at);
   g_test_add_func ("/store/bad-message", test_bad_message);
   g_test_add_func ("/store/rejected", test_rejected);
   g_test_add_func ("/store/outlived", test_store_outlived);

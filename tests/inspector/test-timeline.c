@@ -578,6 +578,30 @@ test_undo (TimelineFixture *f,
   g_assert_false (gtk_widget_has_css_class (row, "undone"));
   g_assert_cmpfloat (gtk_widget_get_opacity (row), ==, 1);
 
+  /* Scrubbed to between the undo and the redo, the row shows it undone then; to before the
+   * undo, not; back to live, as it is now */
+  {
+    guint n = vrtc_store_get_journal_length (f->store);
+
+    inspector_timeline_set_history_position (f->timeline, n - 2);
+    g_assert_true (inspector_timeline_select_message (f->timeline, target));
+    g_assert_cmpint (inspector_timeline_get_history_position (f->timeline), ==, n - 2);
+    WAIT_UNTIL ((row = inspector_timeline_get_row_widget (f->timeline, target)) != NULL);
+    g_assert_true (gtk_widget_has_css_class (row, "undone"));
+    inspector_timeline_set_history_position (f->timeline, n - 3);
+    g_assert_true (inspector_timeline_select_message (f->timeline, target));
+    WAIT_UNTIL ((row = inspector_timeline_get_row_widget (f->timeline, target)) != NULL);
+    g_assert_false (gtk_widget_has_css_class (row, "undone"));
+    inspector_timeline_set_history_position (f->timeline, n - 2);
+    g_assert_true (inspector_timeline_select_message (f->timeline, target));
+    WAIT_UNTIL ((row = inspector_timeline_get_row_widget (f->timeline, target)) != NULL);
+    g_assert_true (gtk_widget_has_css_class (row, "undone"));
+    inspector_timeline_set_history_position (f->timeline, -1);
+    g_assert_true (inspector_timeline_select_message (f->timeline, target));
+    WAIT_UNTIL ((row = inspector_timeline_get_row_widget (f->timeline, target)) != NULL);
+    g_assert_false (gtk_widget_has_css_class (row, "undone"));
+  }
+
   /* An unknown message: no commit, a message for a toast */
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.undo-message", "s", "nobody:1");
   g_assert_cmpuint (f->committed.n_messages, ==, 2);
