@@ -1480,8 +1480,8 @@ tree_row_detach (TreeRow *row)
 /*
  * A GTK 4.8 list view binds a row again, unbinding it first, whenever its position changes,
  * which is on every change above it: a row bound again to the same item and node keeps all
- * it has, and only what changed is done again. So the expander, whose new row rebuilds its
- * children, and the node's signals stay from one binding to the next.
+ * it has, and only what changed is done again. So the row's tree row (and the signal it
+ * follows for the arrow) and the node's signals stay from one binding to the next.
  */
 static void
 bind_row (GtkSignalListItemFactory *factory,
