@@ -1781,6 +1781,43 @@ parent_candidates (Node *node)
   return out;
 }
 
+/* The first of parent_candidates(), without making and sorting them all: a history view
+ * works this out for every node it shows. FALSE when there is none. */
+static gboolean
+newest_parent (Node            *node,
+               ParentCandidate *out)
+{
+  Refs *lists[2] = { node->inserts, node->moves };
+  const OpRef *best = NULL;
+
+  /* the first of equals wins, as in the stable sort of parent_candidates() */
+  for (guint l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        const OpRef *ref = &lists[l]->items[i];
+
+        if (ref_active (ref) && (best == NULL || vrtc_stamp_compare (&ref->stamp, &best->stamp) > 0))
+          best = ref;
+      }
+  if (best != NULL)
+    {
+      const char *parent_key = ref_op (best)->parent_key;
+
+      *out = (ParentCandidate) { best->stamp, parent_key != NULL ? parent_key : ROOT_KEY };
+    }
+  if (node->base != NULL && node->base->parent != NULL)
+    {
+      VrtcStamp stamp = base_parent_stamp (node->base);
+
+      if (best == NULL || vrtc_stamp_compare (&stamp, &out->stamp) > 0)
+        {
+          *out = (ParentCandidate) { stamp, node->base->parent };
+          return TRUE;
+        }
+    }
+  return best != NULL;
+}
+
 static void
 emit_node (VrtcEngine *engine,
            Node       *node)
@@ -1836,12 +1873,12 @@ node_compute (VrtcEngine *engine,
 
   if (st->exists)
     {
-      g_autoptr(GArray) candidates = parent_candidates (node);
+      ParentCandidate newest;
 
-      if (candidates->len > 0)
+      if (newest_parent (node, &newest))
         {
-          st->candidate = node_get (engine, g_array_index (candidates, ParentCandidate, 0).parent, TRUE);
-          st->candidate_stamp = g_array_index (candidates, ParentCandidate, 0).stamp;
+          st->candidate = node_get (engine, newest.parent, TRUE);
+          st->candidate_stamp = newest.stamp;
         }
       else
         st->candidate = engine->root;
