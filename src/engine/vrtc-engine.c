@@ -3848,6 +3848,21 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
+/* Whether a virtual node's insert is active: live, or at the position a view shows. */
+static gboolean
+virtual_active (VrtcEngine *engine,
+                const Node *node)
+{
+  guint saved_at = eval_at;
+  gboolean active;
+
+  if (engine->view_of != NULL)
+    eval_at = engine->view_at;
+  active = ref_active (virtual_ref (node));
+  eval_at = saved_at;
+  return active;
+}
+
 GPtrArray *
 vrtc_engine_list_properties (VrtcEngine *engine,
                              const char *key)
@@ -3862,16 +3877,8 @@ vrtc_engine_list_properties (VrtcEngine *engine,
     {
       /* the members are sorted by key already */
       const VrtcValue *props = virtual_props (node);
-      gboolean active;
+      gboolean active = virtual_active (engine, node);
 
-      if (engine->view_of != NULL)
-        {
-          VIEW_BEGIN (engine);
-          active = ref_active (virtual_ref (node));
-          VIEW_END ();
-        }
-      else
-        active = ref_active (virtual_ref (node));
       for (guint m = 0; active && m < props->len; m++)
         g_ptr_array_add (out, props->u.members[m].key);
       return out;
@@ -3903,18 +3910,8 @@ vrtc_engine_get_property (VrtcEngine *engine,
   const VrtcValue *value = NULL;
 
   if (node != NULL && node->virtual_props)
-    {
-      if (engine->view_of != NULL)
-        {
-          VIEW_BEGIN (engine);
-          if (ref_active (virtual_ref (node)))
-            value = vrtc_value_object_get (virtual_props (node), path);
-          VIEW_END ();
-        }
-      else if (ref_active (virtual_ref (node)))
-        value = vrtc_value_object_get (virtual_props (node), path);
-      return value;
-    }
+    return virtual_active (engine, node) ? vrtc_value_object_get (virtual_props (node), path)
+                                         : NULL;
   if ((reg = node ? register_get (engine, node, path, FALSE) : NULL) == NULL)
     return NULL;
   if (engine->view_of != NULL)

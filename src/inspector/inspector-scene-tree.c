@@ -2056,7 +2056,7 @@ copy_key_action (GtkWidget  *widget,
                           vrtc_node_get_key (self->selected_node));
 }
 
-/* The row of the selected node, and its node's row in the tree model. */
+/* The tree model's row of the selected node, or NULL. */
 static GtkTreeListRow *
 selected_list_row (InspectorSceneTree *self)
 {

@@ -1410,6 +1410,25 @@ test_virtual_registers (void)
   vrtc_engine_free (view);
   assert_refs_ok (c);
 
+  /* a view from before the insert reads no properties of the node yet */
+  {
+    VrtcEngine *d = vrtc_engine_new ("dave");
+    g_autoptr(VrtcMessage) other = commit1 (d, op_insert ("o", "scene", "Mesh", "{\"q\":1}"));
+    g_autoptr(GPtrArray) none = NULL;
+
+    receive (d, ins);
+    view = vrtc_engine_new_view (d, 0);
+    g_assert_null (vrtc_engine_get_property (view, "n", "p"));
+    none = vrtc_engine_list_properties (view, "n");
+    g_assert_cmpuint (none->len, ==, 0);
+    vrtc_engine_free (view);
+    view = vrtc_engine_new_view (d, 1);
+    assert_prop (view, "n", "p", "[1,2,3]");
+    vrtc_engine_free (view);
+    g_assert_cmpuint (vrtc_engine_count_registers (d), ==, 0);
+    vrtc_engine_free (d);
+  }
+
   vrtc_engine_free (a);
   vrtc_engine_free (b);
   vrtc_engine_free (c);
