@@ -28,7 +28,9 @@
  *    list and jumps anywhere (what dragging the scrollbar does), each timed as the work
  *    from the change until the main loop is idle, plus the frame that shows it (from its
  *    layout to the end of its paint; waiting for the frame clock is not counted);
- *  - and the "big" group collapsed and expanded again, timed the same way.
+ *  - and the "big" group collapsed and expanded again, timed the same way, as the keys
+ *    do it (Left and Right on the selected row: the actions tree.collapse-row and
+ *    tree.expand-row).
  *
  * The same runs on a small scene first (--baseline-nodes), in the same process, and the
  * table gives the ratios; the "CPU" rows give this thread's CPU time for the same steps,
@@ -318,15 +320,24 @@ measure_toggling (InspectorWindow *window,
                   guint            n_steps)
 {
   g_autoptr(GtkTreeListRow) row = find_row (window, "big");
+  GtkWidget *tree = GTK_WIDGET (window->scene_tree);
 
   g_assert (row != NULL);
+  /* selected and focused, as a click leaves it */
+  g_assert (inspector_scene_tree_select_key (window->scene_tree, "big"));
+  gtk_widget_grab_focus (gtk_widget_get_parent (
+    inspector_scene_tree_get_row_widget (window->scene_tree, "big")));
+  finish_step (g_get_monotonic_time (), cpu_ms ());
   for (guint i = 0; i < 2 * n_steps; i++)
     {
       gint64 start = g_get_monotonic_time ();
       double cpu = cpu_ms ();
+      gboolean expanded = gtk_tree_list_row_get_expanded (row);
       double t;
 
-      gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+      gtk_widget_activate_action (tree, expanded ? "tree.collapse-row" : "tree.expand-row",
+                                  "b", FALSE);
+      g_assert (gtk_tree_list_row_get_expanded (row) != expanded);
       t = finish_step (start, cpu);
       g_array_append_val (run->toggle, t);
       g_array_append_val (run->toggle_cpu, step_cpu);

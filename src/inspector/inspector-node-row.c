@@ -14,7 +14,7 @@
  * and a dozen widgets to make and destroy. This row has a fixed height (one line of its
  * font), so a new node only redraws it; a text is shaped when it is drawn, once, and the
  * name, then the key, is ellipsized when the row is too narrow. The tree handles clicks on
- * the arrow (inspector_node_row_toggle_at) and the keys that open and close rows.
+ * the arrow (inspector_node_row_arrow_at) and the keys that open and close rows.
  */
 
 #define ICON_SIZE   16
@@ -467,17 +467,15 @@ inspector_node_row_get_leaf (InspectorNodeRow *self)
 }
 
 /**
- * inspector_node_row_toggle_at:
+ * inspector_node_row_arrow_at:
  * @self: a #InspectorNodeRow
  * @x: where a click landed, in @self's coordinates
  *
- * Opens or closes the row when @x is on its arrow.
- *
- * Returns: whether it did
+ * Returns: whether @x is on the row's arrow (a leaf has none)
  */
 gboolean
-inspector_node_row_toggle_at (InspectorNodeRow *self,
-                              double            x)
+inspector_node_row_arrow_at (InspectorNodeRow *self,
+                             double            x)
 {
   int arrow;
 
@@ -488,10 +486,7 @@ inspector_node_row_toggle_at (InspectorNodeRow *self,
   if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
     x = gtk_widget_get_width (GTK_WIDGET (self)) - x;
   arrow = depth (self) * INDENT;
-  if (x < arrow || x >= arrow + ICON_SIZE + ARROW_GAP)
-    return FALSE;
-  gtk_tree_list_row_set_expanded (self->list_row, !gtk_tree_list_row_get_expanded (self->list_row));
-  return TRUE;
+  return x >= arrow && x < arrow + ICON_SIZE + ARROW_GAP;
 }
 
 /**

@@ -20,7 +20,7 @@ void        inspector_node_row_set_list_row (InspectorNodeRow *self,
 void        inspector_node_row_set_leaf    (InspectorNodeRow *self,
                                             gboolean          leaf);
 gboolean    inspector_node_row_get_leaf    (InspectorNodeRow *self);
-gboolean    inspector_node_row_toggle_at   (InspectorNodeRow *self,
+gboolean    inspector_node_row_arrow_at    (InspectorNodeRow *self,
                                             double            x);
 void        inspector_node_row_flash       (InspectorNodeRow *self,
                                             guint             hold_ms);

@@ -39,7 +39,27 @@
  * kept inside the span are the same GtkTreeListRow objects, so the list view keeps their
  * widgets and the selection keeps its row. Nobody reads the rows while frozen: the count
  * stays the one last announced.
+ *
+ * Closing a big group is staged. A GTK 4.8 list view keeps widgets for about 200 rows
+ * around its anchor: the widgets of rows that leave that range go to the rows that enter
+ * it, but those of removed rows are destroyed, and the rows that take their place get new
+ * ones (30 ms for a screenful). So when the tree asks (stage_at, on a row on screen that
+ * anchors the list), a removal of many rows right after that row is announced in two steps:
+ *
+ *  1. the rows that now follow the closed row (up to STAGE_ROWS of them, and up to the
+ *     first that has a widget, in the range or kept for the list's focus or where its
+ *     selection started: it would be shown twice) are inserted right after it: the
+ *     removed rows, pushed out of range, hand their widgets to them;
+ *  2. those inserted rows, the removed rows and the first rows after them, shown twice
+ *     until then, are replaced by the inserted rows again: the list view finds these in
+ *     place, and the rows it removes have no widgets left.
+ *
+ * The list view and the selection end where a single announcement leaves them. Between the
+ * two steps, the list reads no row but the inserted ones.
  */
+#define STAGE_MIN_REMOVED 64   /* fewer rows cost less than a second announcement */
+#define STAGE_ROWS        256  /* more rows than a 4.8 list view keeps widgets for */
+
 #define INSPECTOR_TYPE_SCENE_TREE_BATCH (inspector_scene_tree_batch_get_type ())
 G_DECLARE_FINAL_TYPE (InspectorSceneTreeBatch, inspector_scene_tree_batch,
                       INSPECTOR, SCENE_TREE_BATCH, GObject)
@@ -55,6 +75,15 @@ struct _InspectorSceneTreeBatch
   guint       start;        /* the span changed while frozen, */
   guint       old_length;   /* before */
   guint       new_length;   /* and now */
+
+  guint       stage_at;       /* a removal here is staged; G_MAXUINT: none */
+  gboolean    staged;         /* between the two steps: the rows as step 1 left them */
+  guint       stage_position; /* where step 1 inserted */
+  guint       stage_rows;     /* how many rows it inserted */
+  guint       stage_removed;  /* the rows removed from the source, still announced */
+  /* how many rows of the source from a position have no widget, at most max */
+  guint     (*unbound_rows) (gpointer data, guint position, guint max);
+  gpointer    unbound_data;
 };
 
 static GType
@@ -77,6 +106,17 @@ inspector_scene_tree_batch_get_item (GListModel *model,
 
   if (self->source == NULL || position >= self->n_items)
     return NULL;
+  if (self->staged && position >= self->stage_position + self->stage_rows)
+    {
+      guint after = position - self->stage_position - self->stage_rows;
+
+      /* a removed row: no list view binds them, pushed out of its range */
+      g_warn_if_fail (after >= self->stage_removed);
+      if (after < self->stage_removed)
+        position = self->stage_position;
+      else
+        position -= self->stage_rows + self->stage_removed;
+    }
   return g_list_model_get_item (self->source, position);
 }
 
@@ -93,6 +133,45 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (InspectorSceneTreeBatch, inspector_scene_tree_bat
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       inspector_scene_tree_batch_list_model_init))
 
+/* Tells the list of a change of the source, staged (see above) when asked. */
+static void
+batch_announce (InspectorSceneTreeBatch *self,
+                guint                    position,
+                guint                    removed,
+                guint                    added)
+{
+  GListModel *model = G_LIST_MODEL (self);
+  guint n = g_list_model_get_n_items (self->source);
+  guint rows;
+
+  if (position != self->stage_at || removed < STAGE_MIN_REMOVED || added != 0 ||
+      position >= n)
+    {
+      self->n_items = n;
+      g_list_model_items_changed (model, position, removed, added);
+      return;
+    }
+
+  rows = self->unbound_rows (self->unbound_data, position, MIN (n - position, STAGE_ROWS));
+  if (rows == 0)
+    {
+      self->n_items = n;
+      g_list_model_items_changed (model, position, removed, added);
+      return;
+    }
+
+  self->staged = TRUE;
+  self->stage_position = position;
+  self->stage_rows = rows;
+  self->stage_removed = removed;
+  self->n_items = n + rows + removed;
+  g_list_model_items_changed (model, position, 0, rows);
+
+  self->staged = FALSE;
+  self->n_items = n;
+  g_list_model_items_changed (model, position, 2 * rows + removed, rows);
+}
+
 static void
 batch_source_changed (GListModel              *source,
                       guint                    position,
@@ -104,8 +183,7 @@ batch_source_changed (GListModel              *source,
 
   if (!self->frozen)
     {
-      self->n_items = g_list_model_get_n_items (source);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      batch_announce (self, position, removed, added);
       return;
     }
 
@@ -145,9 +223,7 @@ batch_thaw (InspectorSceneTreeBatch *self)
     return;
 
   self->changed = FALSE;
-  self->n_items = g_list_model_get_n_items (self->source);
-  g_list_model_items_changed (G_LIST_MODEL (self), self->start, self->old_length,
-                              self->new_length);
+  batch_announce (self, self->start, self->old_length, self->new_length);
 }
 
 static void
@@ -190,6 +266,7 @@ inspector_scene_tree_batch_class_init (InspectorSceneTreeBatchClass *klass)
 static void
 inspector_scene_tree_batch_init (InspectorSceneTreeBatch *self)
 {
+  self->stage_at = G_MAXUINT;
 }
 
 typedef struct
@@ -1336,6 +1413,87 @@ on_row_children_changed (GListModel *model,
   tree_row_update_leaf (row);
 }
 
+/* How many of the @max rows of the tree from @position have no widget (see the batch). */
+static guint
+unbound_rows (gpointer data,
+              guint    position,
+              guint    max)
+{
+  InspectorSceneTree *self = data;
+
+  for (guint i = 0; i < max; i++)
+    {
+      g_autoptr(GtkTreeListRow) list_row = g_list_model_get_item (G_LIST_MODEL (self->tree_model),
+                                                                  position + i);
+      InspectorSceneItem *item = row_item (list_row);
+
+      if (item == NULL || g_hash_table_contains (self->bound, item))
+        return i;
+    }
+
+  return max;
+}
+
+/*
+ * The list remembers the row its selection started from, and keeps a widget for it: tells
+ * it @position, selected already (as the list's own keys and clicks do, but without
+ * binding again the rows between the old selection and the new).
+ */
+static void
+keep_selection_start (InspectorSceneTree *self,
+                      guint               position)
+{
+  g_return_if_fail (gtk_single_selection_get_selected (self->selection) == position);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.select-item", "(ubb)",
+                              position, FALSE, FALSE);
+}
+
+/* Whether the keyboard focus is on one of the list's rows. */
+static gboolean
+focus_in_list (InspectorSceneTree *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, list);
+}
+
+/*
+ * Opens or closes a row as the user asked. Closing a row on screen has the batch stage the
+ * removal of the rows under it, which needs the list anchored on that row, with its focus
+ * there: the row takes the keyboard focus if another row had it, as a click on it would,
+ * and scrolling to it (which moves nothing, the row being on screen) anchors the list
+ * there. When it is the selected row, the list's selection starts there too, so the batch
+ * finds no row after it the list keeps a widget for. Not while searching: the list's
+ * positions are not the tree's.
+ */
+static void
+set_row_expanded (InspectorSceneTree *self,
+                  GtkTreeListRow     *list_row,
+                  gboolean            expanded)
+{
+  guint position = gtk_tree_list_row_get_position (list_row);
+
+  if (!expanded && gtk_tree_list_row_get_expanded (list_row) &&
+      gtk_filter_list_model_get_filter (self->filter_model) == NULL &&
+      position_visible (self, position))
+    {
+      TreeRow *row = bound_row_at (self, position);
+
+      if (focus_in_list (self))
+        gtk_widget_grab_focus (gtk_widget_get_parent (row->content));
+      if (gtk_single_selection_get_selected (self->selection) == position)
+        keep_selection_start (self, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+      self->batch->stage_at = position + 1;
+    }
+  gtk_tree_list_row_set_expanded (list_row, expanded);
+  self->batch->stage_at = G_MAXUINT;
+}
+
 /* The bound row under a point of the list, or NULL. Clicks are taken by gestures on the
  * list, not by one per row: rows are made and destroyed by the dozen when a big group opens. */
 static TreeRow *
@@ -1366,8 +1524,13 @@ on_list_arrow_pressed (GtkGestureClick    *gesture,
   if (row != NULL &&
       gtk_widget_compute_point (GTK_WIDGET (self->list_view), row->content,
                                 &GRAPHENE_POINT_INIT (x, y), &point) &&
-      inspector_node_row_toggle_at (INSPECTOR_NODE_ROW (row->content), point.x))
-    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      inspector_node_row_arrow_at (INSPECTOR_NODE_ROW (row->content), point.x))
+    {
+      GtkTreeListRow *list_row = gtk_list_item_get_item (row->item);
+
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      set_row_expanded (self, list_row, !gtk_tree_list_row_get_expanded (list_row));
+    }
   else
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
 }
@@ -2063,6 +2226,20 @@ selected_list_row (InspectorSceneTree *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+/* Selects the row at @position, and gives it the keyboard focus when a row of the list has
+ * it: Right and Left go to a child and to the parent as Down and Up go to the next row. */
+static void
+select_position_and_focus (InspectorSceneTree *self,
+                           guint               position)
+{
+  gboolean in_list = focus_in_list (self);
+  TreeRow *row;
+
+  select_position (self, position);
+  if (in_list && (row = bound_row_at (self, position)) != NULL)
+    gtk_widget_grab_focus (gtk_widget_get_parent (row->content));
+}
+
 /* Right (or +): opens the selected row; on an open one, goes to its first child. */
 static void
 expand_row_action (GtkWidget  *widget,
@@ -2079,7 +2256,7 @@ expand_row_action (GtkWidget  *widget,
     gtk_tree_list_row_set_expanded (row, TRUE);
   else if (g_variant_get_boolean (parameter) &&
            position + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
-    select_position (self, position + 1);
+    select_position_and_focus (self, position + 1);
 }
 
 /* Left (or -): closes the selected row; on a closed one or a leaf, goes to its parent. */
@@ -2097,7 +2274,7 @@ collapse_row_action (GtkWidget  *widget,
     return;
   if (gtk_tree_list_row_get_expanded (row))
     {
-      gtk_tree_list_row_set_expanded (row, FALSE);
+      set_row_expanded (self, row, FALSE);
       return;
     }
   if (!g_variant_get_boolean (parameter) || (parent = gtk_tree_list_row_get_parent (row)) == NULL)
@@ -2109,7 +2286,7 @@ collapse_row_action (GtkWidget  *widget,
 
       if (above == parent)
         {
-          select_position (self, i - 1);
+          select_position_and_focus (self, i - 1);
           return;
         }
     }
@@ -2441,6 +2618,8 @@ inspector_scene_tree_init (InspectorSceneTree *self)
   self->roots = g_list_store_new (INSPECTOR_TYPE_SCENE_ITEM);
   self->search_filter = gtk_custom_filter_new (search_filter_func, self, NULL);
   self->batch = g_object_new (INSPECTOR_TYPE_SCENE_TREE_BATCH, NULL);
+  self->batch->unbound_rows = unbound_rows;
+  self->batch->unbound_data = self;
   self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->batch)),
                                                   NULL);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filter_model)));

@@ -409,6 +409,349 @@ test_expand (Fixture       *f,
   g_assert_false (gtk_tree_list_row_get_expanded (cube));
 }
 
+typedef struct
+{
+  double      y;
+  const char *key;
+} ShownRow;
+
+static int
+compare_shown_rows (gconstpointer a,
+                    gconstpointer b)
+{
+  const ShownRow *ra = a, *rb = b;
+
+  return (ra->y > rb->y) - (ra->y < rb->y);
+}
+
+/* The keys the rows on screen show, top to bottom, joined by spaces: what the widgets are
+ * bound to, not what the model says. */
+static char *
+keys_on_screen (InspectorSceneTree *tree)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ShownRow));
+  GString *out = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *content = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      ShownRow row;
+
+      if (!INSPECTOR_IS_NODE_ROW (content) || !gtk_widget_get_child_visible (child) ||
+          !gtk_widget_compute_bounds (child, list, &bounds) ||
+          bounds.origin.y + bounds.size.height <= 0 ||
+          bounds.origin.y >= gtk_widget_get_height (list))
+        continue;
+      row.y = bounds.origin.y;
+      row.key = inspector_node_row_get_key (INSPECTOR_NODE_ROW (content));
+      g_array_append_val (rows, row);
+    }
+  g_array_sort (rows, compare_shown_rows);
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? " " : "", g_array_index (rows, ShownRow, i).key);
+
+  return g_string_free (out, FALSE);
+}
+
+/* The rows on screen are @first and the rows after it in the model, in order. */
+static void
+assert_screen_shows_model (InspectorSceneTree *tree,
+                           const char         *first)
+{
+  g_autofree char *model = shown_keys (tree);
+  g_autofree char *screen = keys_on_screen (tree);
+  g_autofree char *padded_model = g_strdup_printf (" %s ", model);
+  g_autofree char *padded_screen = g_strdup_printf (" %s ", screen);
+  g_auto(GStrv) rows = g_strsplit (screen, " ", -1);
+
+  g_assert_true (g_str_has_prefix (screen, first));
+  /* a screenful: the fixture's window shows more than ten rows */
+  g_assert_cmpuint (g_strv_length (rows), >, 10);
+  if (strstr (padded_model, padded_screen) == NULL)
+    g_error ("on screen: %s\nnot a run of the model: %.400s…", screen, model);
+}
+
+static double
+row_y (InspectorSceneTree *tree,
+       const char         *key)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  GtkWidget *row = inspector_scene_tree_get_row_widget (tree, key);
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_compute_bounds (row, list, &bounds));
+  return bounds.origin.y;
+}
+
+static void
+count_destroyed (gpointer  data,
+                 GObject  *where)
+{
+  (*(guint *) data)++;
+}
+
+/* Watches every row widget of the list: @destroyed counts those finalized from now on. */
+static void
+watch_row_widgets (InspectorSceneTree *tree,
+                   guint              *destroyed)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  guint n = 0;
+
+  *destroyed = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child), n++)
+    g_object_weak_ref (G_OBJECT (gtk_widget_get_first_child (child)), count_destroyed, destroyed);
+  /* a GTK 4.8 list keeps widgets for about 200 rows around the screen */
+  g_assert_cmpuint (n, >, 100);
+}
+
+static void
+unwatch_row_widgets (InspectorSceneTree *tree,
+                     guint              *destroyed)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_object_weak_unref (G_OBJECT (gtk_widget_get_first_child (child)), count_destroyed,
+                         destroyed);
+}
+
+static void
+scroll_tree_to (InspectorSceneTree *tree,
+                double              value)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+
+  /* after the list is laid out: a scroll to a row it was asked for comes then */
+  spin_main_loop (50);
+  gtk_adjustment_set_value (adj, value);
+  spin_main_loop (50);
+}
+
+static gboolean
+row_has_focus (InspectorSceneTree *tree,
+               const char         *key)
+{
+  GtkWidget *row = inspector_scene_tree_get_row_widget (tree, key);
+
+  return row != NULL && gtk_widget_has_focus (gtk_widget_get_parent (row));
+}
+
+/* Selects a row as a click on it does. */
+static void
+click_select (InspectorSceneTree *tree,
+              const char         *key)
+{
+  g_autoptr(GtkTreeListRow) row = NULL;
+  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
+
+  g_assert_true (inspector_scene_tree_select_key (tree, key));
+  spin_main_loop (50);
+  row = shown_row (tree, key);
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)",
+                                             gtk_tree_list_row_get_position (row), FALSE, FALSE));
+  g_assert_cmpstr (selected_key (tree), ==, key);
+}
+
+/* Marks @row when the selection @model notifies another selected item. */
+static void
+on_selected_item_other (GtkSingleSelection *model,
+                        GParamSpec         *pspec,
+                        GtkTreeListRow     *row)
+{
+  if (gtk_single_selection_get_selected_item (model) != row)
+    g_object_set_data (G_OBJECT (row), "selected-other", GINT_TO_POINTER (TRUE));
+}
+
+/*
+ * Closing a big group on screen, by its arrow or the keys, leaves the list as closing it at
+ * once would (the group where it was, the rows after it right under it, the selection), and
+ * the list's row widgets are bound again, not destroyed and made anew.
+ */
+static void
+test_collapse_big_group (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VrtcStore) big = new_store ("carol");
+  g_autoptr(VrtcMessage) message = NULL;
+  g_autoptr(GtkTreeListRow) group = NULL;
+  g_autoptr(GtkTreeListRow) kept = NULL;
+  guint destroyed;
+  double y, h;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *op = g_strdup_printf (
+        "{\"key\":\"a%03u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+        "\"parentKey\":\"scene\"}", i);
+
+      edit_json (big, op);
+    }
+  edit_json (big, "{\"key\":\"big\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+                  "\"parentKey\":\"scene\"}");
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *child = g_strdup_printf (
+        "{\"key\":\"c%03u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+        "\"parentKey\":\"big\"}", i);
+      g_autofree char *after = g_strdup_printf (
+        "{\"key\":\"g%03u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+        "\"parentKey\":\"scene\"}", i);
+
+      edit_json (big, child);
+      edit_json (big, after);
+    }
+  message = commit (big);
+  inspector_scene_tree_set_store (f->tree, big);
+  drain ();
+  group = shown_row (f->tree, "big");
+  g_assert_nonnull (group);
+  g_assert_true (gtk_tree_list_row_get_expanded (group));
+
+  /* The group second on screen, a row far after it clicked (the list keeps its widget,
+   * where its selection started) and focused, a row right after it selected since: the
+   * group's arrow closes it, and gives it the focus. The selection stays, untouched. */
+  click_select (f->tree, "g290");
+  gtk_widget_grab_focus (gtk_widget_get_parent (inspector_scene_tree_get_row_widget (f->tree,
+                                                                                   "g290")));
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "g001"));
+  spin_main_loop (50);
+  h = row_y (f->tree, "g001") - row_y (f->tree, "g000");
+  g_assert_cmpfloat (h, >, 10);
+  scroll_tree_to (f->tree, 200 * h);
+  assert_screen_shows_model (f->tree, "a199 big c000 c001 c002 c003");
+  y = row_y (f->tree, "big");
+  /* the list's selection never lets go of it */
+  kept = shown_row (f->tree, "g001");
+  g_signal_connect (inspector_scene_tree_get_model (f->tree), "notify::selected-item",
+                    G_CALLBACK (on_selected_item_other), kept);
+  watch_row_widgets (f->tree, &destroyed);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  g_assert_false (gtk_tree_list_row_get_expanded (group));
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
+  g_assert_cmpstr (selected_key (f->tree), ==, "g001");
+  g_assert_null (g_object_get_data (G_OBJECT (kept), "selected-other"));
+  g_assert_true (row_has_focus (f->tree, "big"));
+  g_assert_cmpuint (destroyed, <, 10);
+  unwatch_row_widgets (f->tree, &destroyed);
+  g_signal_handlers_disconnect_by_data (inspector_scene_tree_get_model (f->tree), kept);
+
+  /* Opened again, where it is. */
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  g_assert_true (gtk_tree_list_row_get_expanded (group));
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a199 big c000 c001");
+
+  /* The same with no focus anywhere, the list anchored on a child again by scrolling
+   * there: the group stays where it is. */
+  gtk_window_set_focus (f->window, NULL);
+  scroll_tree_to (f->tree, 0);
+  scroll_tree_to (f->tree, 200 * h);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  watch_row_widgets (f->tree, &destroyed);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
+  g_assert_cmpuint (destroyed, <, 10);
+  unwatch_row_widgets (f->tree, &destroyed);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  assert_screen_shows_model (f->tree, "a199 big c000 c001");
+
+  /* A row right after the group clicked: shown twice, it would have two widgets. Closing
+   * the group still leaves the list as it should be. */
+  click_select (f->tree, "g001");
+  scroll_tree_to (f->tree, 0);
+  scroll_tree_to (f->tree, 200 * h);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
+  g_assert_cmpstr (selected_key (f->tree), ==, "g001");
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  assert_screen_shows_model (f->tree, "a199 big c000 c001");
+
+  /* Unless the group is the selected row: the list's selection then starts there. */
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "big"));
+  watch_row_widgets (f->tree, &destroyed);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
+  g_assert_cmpstr (selected_key (f->tree), ==, "big");
+  g_assert_cmpuint (destroyed, <, 10);
+  unwatch_row_widgets (f->tree, &destroyed);
+  click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
+  spin_main_loop (50);
+  assert_screen_shows_model (f->tree, "a199 big c000 c001");
+
+  /* The group fourth on screen, a child selected and focused: Left goes to the group, with
+   * the focus, and Left again closes it; the selection stays on the group. */
+  scroll_tree_to (f->tree, 198 * h);
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "c002"));
+  gtk_widget_grab_focus (gtk_widget_get_parent (inspector_scene_tree_get_row_widget (f->tree,
+                                                                                   "c002")));
+  spin_main_loop (50);
+  assert_screen_shows_model (f->tree, "a197 a198 a199 big c000");
+  y = row_y (f->tree, "big");
+  g_assert_true (press_key (f->tree, GDK_KEY_Left));
+  g_assert_cmpstr (selected_key (f->tree), ==, "big");
+  g_assert_true (row_has_focus (f->tree, "big"));
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  watch_row_widgets (f->tree, &destroyed);
+  g_assert_true (press_key (f->tree, GDK_KEY_Left));
+  g_assert_false (gtk_tree_list_row_get_expanded (group));
+  spin_main_loop (50);
+  g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
+  assert_screen_shows_model (f->tree, "a197 a198 a199 big g000 g001");
+  g_assert_cmpstr (selected_key (f->tree), ==, "big");
+  g_assert_true (row_has_focus (f->tree, "big"));
+  g_assert_cmpuint (destroyed, <, 10);
+  unwatch_row_widgets (f->tree, &destroyed);
+
+  /* Right opens it, Right again goes to its first child. */
+  g_assert_true (press_key (f->tree, GDK_KEY_Right));
+  g_assert_true (gtk_tree_list_row_get_expanded (group));
+  g_assert_true (press_key (f->tree, GDK_KEY_Right));
+  g_assert_cmpstr (selected_key (f->tree), ==, "c000");
+  g_assert_true (row_has_focus (f->tree, "c000"));
+
+  /* The group scrolled off the top: closing it (by the keys, it selected) leaves the rows
+   * on screen bound to the rows of the model, wherever the list settles. */
+  g_assert_true (inspector_scene_tree_select_key (f->tree, "big"));
+  scroll_tree_to (f->tree, 240 * h);
+  {
+    g_autofree char *screen = keys_on_screen (f->tree);
+
+    g_assert_true (g_str_has_prefix (screen, "c0"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->tree), "tree.collapse-row", "b",
+                                             FALSE));
+  g_assert_false (gtk_tree_list_row_get_expanded (group));
+  spin_main_loop (50);
+  {
+    g_autofree char *screen = keys_on_screen (f->tree);
+    g_auto(GStrv) first = g_strsplit (screen, " ", 2);
+
+    assert_screen_shows_model (f->tree, first[0]);
+  }
+
+  inspector_scene_tree_set_store (f->tree, f->store);
+}
+
 static void
 test_context_menu (Fixture       *f,
                    gconstpointer  data)
@@ -695,6 +1038,7 @@ main (int   argc,
   ADD ("copy-key", test_copy_key);
   ADD ("context-menu", test_context_menu);
   ADD ("expand", test_expand);
+  ADD ("collapse-big-group", test_collapse_big_group);
   ADD ("view-moves", test_view_moves);
   ADD ("show-removed", test_show_removed);
   ADD ("selection-follows-move", test_selection_follows_move);
