@@ -18,7 +18,9 @@
  * history position, which is what dragging its scale does, and is timed until the tree and
  * the property editor show that state and the main loop is idle ("update"), then the frame
  * that follows is timed from its layout to the end of its paint ("frame"). The baseline,
- * measured in the same run, is the same step back to the live store.
+ * measured in the same run, is the same step back to the live store. Steps that leave
+ * live (a drag starting at the scale's live end) or reach it are counted apart from the
+ * drag steps, which move one view of history.
  *
  * Run it with `xvfb-run -a meson test --benchmark --suite inspector`, or directly:
  * inspector-history --messages 100000 --steps 200. --timeline-only, --no-journal and
@@ -221,11 +223,13 @@ samples_report (Samples    *samples,
   g_array_unref (samples->cpu);
 }
 
-/* One step: the position moves, then update + the frame that shows it. */
+/* One step: the position moves to @position, then update + the frame that shows it;
+ * counted in @samples, or in @if_live when the window went live. */
 static void
 step (InspectorWindow *window,
       int              position,
-      Samples         *samples)
+      Samples         *samples,
+      Samples         *if_live)
 {
   gint64 start = g_get_monotonic_time ();
   double cpu_start = cpu_ms (), cpu_update, cpu_frame_start, cpu;
@@ -243,6 +247,8 @@ step (InspectorWindow *window,
   cpu = cpu_update + MAX (0, paint_cpu_end - MAX (paint_cpu_start, cpu_frame_start));
   drain ();
 
+  if (inspector_timeline_get_history_position (window->timeline) < 0)
+    samples = if_live;
   g_array_append_val (samples->update, update);
   g_array_append_val (samples->frame, frame);
   g_array_append_val (samples->cpu, cpu);
@@ -256,7 +262,7 @@ main (int   argc,
   g_autoptr(InspectorSession) session = NULL;
   InspectorWindow *window;
   VrtcStore *store;
-  Samples history, live, far;
+  Samples history, live, far, enter;
   GRand *rand;
   int n_messages = 100000;
   int n_steps = 200;
@@ -372,46 +378,38 @@ main (int   argc,
   samples_init (&history);
   samples_init (&live);
   samples_init (&far);
+  samples_init (&enter);
   rand = g_rand_new_with_seed (7);
 
-  if (g_getenv ("TIMELINE_ONLY"))
-    g_signal_handlers_disconnect_matched (window->timeline, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
-                                          NULL, window);
-
-  if (g_getenv ("NOFOCUS"))
-    gtk_window_set_focus (GTK_WINDOW (window), NULL);
-
   /* A warm-up step, not counted. */
-  step (window, length / 2, &far);
+  step (window, length / 2, &far, &far);
   g_array_set_size (far.update, 0);
   g_array_set_size (far.frame, 0);
+  g_array_set_size (far.cpu, 0);
 
   for (int i = 0; i < n_steps; i++)
     {
       /* Dragging: short moves along the journal; every fifth step a jump anywhere, and
-       * every tenth back to live, the baseline. */
-      if (i % 10 == 9)
-        {
-          step (window, -1, &live);
-        }
-      else if (i % 5 == 4)
-        {
-          step (window, g_rand_int_range (rand, 0, length), &far);
-        }
-      else
-        {
-          int p = inspector_timeline_get_history_position (window->timeline);
+       * every tenth back to live, the baseline. A drag from live starts at the scale's
+       * live end, and one that reaches the end goes live: those steps are counted as
+       * entering history and going back to live, not as drag steps. */
+      int p = inspector_timeline_get_history_position (window->timeline);
 
-          if (p < 0)
-            p = g_rand_int_range (rand, 0, length);
-          p = CLAMP (p + g_rand_int_range (rand, -400, 400), 0, (int) length - 1);
-          step (window, p, &history);
-        }
+      if (i % 10 == 9)
+        step (window, -1, &live, &live);
+      else if (i % 5 == 4)
+        step (window, g_rand_int_range (rand, 0, length), &far, &live);
+      else if (p < 0)
+        step (window, length - 1 - g_rand_int_range (rand, 0, 400), &enter, &live);
+      else
+        step (window, CLAMP (p + g_rand_int_range (rand, -400, 400), 0, (int) length - 1),
+              &history, &live);
     }
 
   printf ("\n");
   samples_report (&history, "history, drag steps");
   samples_report (&far, "history, jumps");
+  samples_report (&enter, "entering history at its end");
   samples_report (&live, "baseline: back to live");
   printf ("target: 16 ms a step\n");
 

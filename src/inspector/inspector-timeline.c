@@ -26,8 +26,8 @@
 
 #define MAX_CHANGE_ROWS 500
 #define MAX_TOOLTIP_CHARS 2000
-/* While the history scale is dragged, the list scrolls to its row at most this often. */
-#define HIGHLIGHT_SCROLL_MS 250
+/* The list scrolls to the history position's row once the position rests this long. */
+#define HIGHLIGHT_SCROLL_MS 150
 /* How much of a cell shows after the history position, and of an undone message's. */
 #define FUTURE_OPACITY 0.4
 #define UNDONE_OPACITY 0.55
@@ -273,7 +273,6 @@ struct _InspectorTimeline
   /* state */
   int                  history_position;   /* -1: live */
   guint                scroll_id;          /* the list catching up with the position */
-  gint64               last_scroll;
   guint                details_id;         /* the details catching up with the selection */
   gint64               last_details;
   gboolean             highlighting;       /* the selection follows the history position */
@@ -1464,7 +1463,6 @@ scroll_to_selected (InspectorTimeline *self)
   guint shown = gtk_single_selection_get_selected (self->selection);
   GtkWidget *list_view = inner_list_view (self);
 
-  self->last_scroll = g_get_monotonic_time ();
   if (shown != GTK_INVALID_LIST_POSITION && list_view != NULL)
     gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", shown);
 }
@@ -1482,14 +1480,15 @@ scroll_to_selected_cb (gpointer data)
 
 /*
  * The row of the position is selected at once; scrolling to it shows a new page of rows,
- * all bound and measured again, which costs more than the rest of a history step. While
- * the scale is dragged the list follows a few times a second, not on every step.
+ * all bound and measured again (a GTK 4.8 column view keeps about 200 rows of 7 cells),
+ * which costs more than the rest of a history step. So the list follows once the position
+ * rests: not while the scale is dragged or a key held, which would make every fourth or
+ * fifth frame a long one.
  */
 static void
 highlight_history_row (InspectorTimeline *self)
 {
   guint shown;
-  gint64 since;
 
   if (self->history_position < 0)
     return;
@@ -1501,13 +1500,8 @@ highlight_history_row (InspectorTimeline *self)
   inspector_single_selection_select (self->selection, shown);
   self->highlighting = FALSE;
 
-  if (self->scroll_id != 0)
-    return;
-  since = (g_get_monotonic_time () - self->last_scroll) / 1000;
-  if (since >= HIGHLIGHT_SCROLL_MS)
-    scroll_to_selected (self);
-  else
-    self->scroll_id = g_timeout_add (HIGHLIGHT_SCROLL_MS - since, scroll_to_selected_cb, self);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
+  self->scroll_id = g_timeout_add (HIGHLIGHT_SCROLL_MS, scroll_to_selected_cb, self);
 }
 
 static void
