@@ -278,11 +278,9 @@ typedef struct
   /* while bound */
   InspectorSceneItem *scene_item;
   VrtcNode           *node;
-  GListModel         *children;       /* NULL when the tree reads keys */
-  gboolean            has_child_keys; /* then: whether its node has children */
+  gboolean            has_children;   /* whether its node has (live) children */
   GListModel         *removed;
   gulong              notify_id;
-  gulong              children_id;
   gulong              removed_id;
 } TreeRow;
 
@@ -324,6 +322,7 @@ struct _InspectorSceneTree
   guint               recent_limit;     /* its size that triggers a sweep */
   guint               auto_expand_id;
   guint               reselect_id;
+  guint               recount_id;
   guint               next_child;
   gboolean            syncing;          /* pointing the model at another store */
   gboolean            by_keys;          /* the store is a view of history: lists of keys */
@@ -1340,12 +1339,8 @@ bound_row_at (InspectorSceneTree *self,
 static void
 tree_row_update_leaf (TreeRow *row)
 {
-  guint n = 0;
+  guint n = row->has_children;
 
-  if (row->children != NULL)
-    n += g_list_model_get_n_items (row->children);
-  else
-    n += row->has_child_keys;
   if (row->removed != NULL)
     n += g_list_model_get_n_items (row->removed);
 
@@ -1581,12 +1576,59 @@ setup_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "inspector-tree-row", row, tree_row_free);
 }
 
-/* A view of history has no children models to follow: whether there are any is asked
- * again on each reset (the arrow needs no more, and a count works out every child). */
+/*
+ * Whether a row's node has children, for its arrow: asked of the store, which stops at the
+ * first live child, and asked again for the rows bound when the store changes (a view of
+ * history moves, or a node is inserted, removed or moved). Following a children model per
+ * row instead made the nodes of every child of every group scrolled past.
+ */
 static void
-count_child_keys (TreeRow *row)
+count_children (TreeRow *row)
 {
-  row->has_child_keys = vrtc_store_has_children (row->tree->store, vrtc_node_get_key (row->node));
+  row->has_children = vrtc_store_has_children (row->tree->store, vrtc_node_get_key (row->node));
+}
+
+static void
+recount_bound_rows (InspectorSceneTree *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *rows = value;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TreeRow *row = g_ptr_array_index (rows, i);
+
+          if (row->node != NULL)
+            {
+              count_children (row);
+              tree_row_update_leaf (row);
+            }
+        }
+    }
+}
+
+static gboolean
+recount_cb (gpointer data)
+{
+  InspectorSceneTree *self = data;
+
+  self->recount_id = 0;
+  recount_bound_rows (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Once for many changes, before the next frame is laid out. */
+static void
+schedule_recount (InspectorSceneTree *self)
+{
+  if (self->recount_id == 0)
+    self->recount_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, recount_cb, self, NULL);
 }
 
 /* Connects a bound row to its item's node in the store shown. */
@@ -1601,16 +1643,7 @@ tree_row_attach (TreeRow *row)
 
   row->node = g_object_ref (node);
   row->notify_id = g_signal_connect (node, "notify", G_CALLBACK (on_row_node_notify), row);
-  if (self->by_keys)
-    {
-      count_child_keys (row);
-    }
-  else
-    {
-      row->children = g_object_ref (vrtc_node_get_children (node));
-      row->children_id = g_signal_connect (row->children, "items-changed",
-                                           G_CALLBACK (on_row_children_changed), row);
-    }
+  count_children (row);
   if (self->show_removed)
     {
       row->removed = g_object_ref (G_LIST_MODEL (ensure_removed_list (self,
@@ -1631,11 +1664,8 @@ tree_row_detach (TreeRow *row)
     return;
 
   g_clear_signal_handler (&row->notify_id, row->node);
-  if (row->children != NULL)
-    g_clear_signal_handler (&row->children_id, row->children);
   if (row->removed != NULL)
     g_clear_signal_handler (&row->removed_id, row->removed);
-  g_clear_object (&row->children);
   g_clear_object (&row->removed);
   g_clear_object (&row->node);
 }
@@ -2099,6 +2129,7 @@ on_node_changed (VrtcStore          *store,
     index_removed (self, node);
   flash_node (self, node);
   schedule_research (self);
+  schedule_recount (self);
   if (node == self->selected_node)
     update_actions (self);
 }
@@ -2411,6 +2442,7 @@ inspector_scene_tree_dispose (GObject *object)
   g_clear_handle_id (&self->auto_expand_id, g_source_remove);
   g_clear_handle_id (&self->reselect_id, g_source_remove);
   g_clear_handle_id (&self->research_id, g_source_remove);
+  g_clear_handle_id (&self->recount_id, g_source_remove);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -2857,7 +2889,6 @@ on_store_reset (VrtcStore          *store,
     (GDestroyNotify) g_ptr_array_unref);
   GHashTableIter iter;
   ChildList *list;
-  gpointer value;
 
   if (!self->by_keys)
     return;
@@ -2885,22 +2916,7 @@ on_store_reset (VrtcStore          *store,
     if (g_hash_table_contains (self->child_lists, lists->pdata[i]))
       child_list_set_source (lists->pdata[i], NULL, new_keys->pdata[i]);
 
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GPtrArray *rows = value;
-
-      for (guint i = 0; i < rows->len; i++)
-        {
-          TreeRow *row = g_ptr_array_index (rows, i);
-
-          if (row->node != NULL)
-            {
-              count_child_keys (row);
-              tree_row_update_leaf (row);
-            }
-        }
-    }
+  recount_bound_rows (self);
 
   end_follow (self);
 }

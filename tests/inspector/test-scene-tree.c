@@ -375,6 +375,18 @@ test_expand (Fixture       *f,
   keys = shown_keys (f->tree);
   g_assert_cmpstr (keys, ==, "scene table cube-1 lamp");
 
+  /* The arrow follows the children, live: one inserted under the leaf, then moved away. */
+  edit_json (f->store, "{\"key\":\"bulb\",\"otype\":\"node.insert\",\"path\":\"\","
+                       "\"tag\":\"Mesh\",\"parentKey\":\"lamp\"}");
+  WAIT_UNTIL (!inspector_node_row_get_leaf (
+    node_row (inspector_scene_tree_get_row_widget (f->tree, "lamp"))));
+  edit_json (f->store, "{\"key\":\"bulb\",\"otype\":\"node.move\",\"path\":\"\","
+                       "\"value\":{\"nodeKey\":\"bulb\",\"newParent\":\"scene\"}}");
+  WAIT_UNTIL (inspector_node_row_get_leaf (
+    node_row (inspector_scene_tree_get_row_widget (f->tree, "lamp"))));
+  vrtc_store_cancel_edits (f->store);
+  drain ();
+
   /* Right (or +) opens the selected row, then goes to its first child; Left goes back up
    * to the parent, then closes it */
   g_assert_true (inspector_scene_tree_select_key (f->tree, "cube-1"));
