@@ -26,8 +26,9 @@
 
 #define MAX_CHANGE_ROWS 500
 #define MAX_TOOLTIP_CHARS 2000
-/* The list scrolls to the history position's row once the position rests this long. */
-#define HIGHLIGHT_SCROLL_MS 150
+/* The list scrolls to the history position's row, and the details show its message, once
+ * the position rests this long. */
+#define HISTORY_REST_MS 150
 /* How much of a cell shows after the history position, and of an undone message's. */
 #define FUTURE_OPACITY 0.4
 #define UNDONE_OPACITY 0.55
@@ -274,7 +275,6 @@ struct _InspectorTimeline
   int                  history_position;   /* -1: live */
   guint                scroll_id;          /* the list catching up with the position */
   guint                details_id;         /* the details catching up with the selection */
-  gint64               last_details;
   gboolean             highlighting;       /* the selection follows the history position */
   char                *filter_text;
   gboolean             filter_active;
@@ -1501,7 +1501,7 @@ highlight_history_row (InspectorTimeline *self)
   self->highlighting = FALSE;
 
   g_clear_handle_id (&self->scroll_id, g_source_remove);
-  self->scroll_id = g_timeout_add (HIGHLIGHT_SCROLL_MS, scroll_to_selected_cb, self);
+  self->scroll_id = g_timeout_add (HISTORY_REST_MS, scroll_to_selected_cb, self);
 }
 
 static void
@@ -2056,28 +2056,21 @@ update_details_cb (gpointer data)
   InspectorTimeline *self = data;
 
   self->details_id = 0;
-  self->last_details = g_get_monotonic_time ();
   update_details (self);
 
   return G_SOURCE_REMOVE;
 }
 
-/* The details of a message are new widgets: while the history scale is dragged they follow
- * the selected row as the list does, a few times a second. */
+/* The details of a message are new widgets: when the history position selects the row,
+ * they follow it as the list does, once the position rests. */
 static void
 on_selected_item (InspectorTimeline *self)
 {
-  gint64 since = (g_get_monotonic_time () - self->last_details) / 1000;
-
-  if (self->highlighting && since < HIGHLIGHT_SCROLL_MS)
-    {
-      if (self->details_id == 0)
-        self->details_id = g_timeout_add (HIGHLIGHT_SCROLL_MS - since, update_details_cb, self);
-      return;
-    }
-
   g_clear_handle_id (&self->details_id, g_source_remove);
-  update_details_cb (self);
+  if (self->highlighting)
+    self->details_id = g_timeout_add (HISTORY_REST_MS, update_details_cb, self);
+  else
+    update_details_cb (self);
 }
 
 /* Journal changes */
