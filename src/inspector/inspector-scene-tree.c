@@ -1588,8 +1588,10 @@ count_children (TreeRow *row)
   row->has_children = vrtc_store_has_children (row->tree->store, vrtc_node_get_key (row->node));
 }
 
+/* Calls @func on every row bound to an item. */
 static void
-recount_bound_rows (InspectorSceneTree *self)
+foreach_bound_row (InspectorSceneTree *self,
+                   void              (*func) (TreeRow *row))
 {
   GHashTableIter iter;
   gpointer value;
@@ -1600,16 +1602,23 @@ recount_bound_rows (InspectorSceneTree *self)
       GPtrArray *rows = value;
 
       for (guint i = 0; i < rows->len; i++)
-        {
-          TreeRow *row = g_ptr_array_index (rows, i);
-
-          if (row->node != NULL)
-            {
-              count_children (row);
-              tree_row_update_leaf (row);
-            }
-        }
+        func (g_ptr_array_index (rows, i));
     }
+}
+
+static void
+tree_row_recount (TreeRow *row)
+{
+  if (row->node == NULL)
+    return;
+  count_children (row);
+  tree_row_update_leaf (row);
+}
+
+static void
+recount_bound_rows (InspectorSceneTree *self)
+{
+  foreach_bound_row (self, tree_row_recount);
 }
 
 static gboolean
@@ -2796,24 +2805,16 @@ follow_store (InspectorSceneTree *self)
 
 /* Once the list view saw the changes: the rows still bound take their new nodes. */
 static void
+tree_row_reattach (TreeRow *row)
+{
+  if (row->node == NULL)
+    tree_row_attach (row);
+}
+
+static void
 reattach_rows (InspectorSceneTree *self)
 {
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GPtrArray *rows = value;
-
-      for (guint i = 0; i < rows->len; i++)
-        {
-          TreeRow *row = g_ptr_array_index (rows, i);
-
-          if (row->node == NULL)
-            tree_row_attach (row);
-        }
-    }
+  foreach_bound_row (self, tree_row_reattach);
 }
 
 /* While the rows follow a change of the whole scene, the list hears nothing when @batched:
