@@ -35,10 +35,10 @@
 /*
  * The rows as the list sees them. Following another store splices many children lists,
  * and a GTK 4.8 list view pays several milliseconds for each items-changed, wherever it
- * is: while frozen, the changes are merged into one span, announced once on thaw. Rows
- * kept inside the span are the same GtkTreeListRow objects, so the list view keeps their
- * widgets and the selection keeps its row. Nobody reads the rows while frozen: the count
- * stays the one last announced.
+ * is: while frozen, the changes are merged into one span before the row the list is
+ * anchored on and one after it, announced on thaw. Rows kept inside a span are the same
+ * GtkTreeListRow objects, so the list view keeps their widgets and the selection keeps its
+ * row. Nobody reads the rows while frozen: the count stays the one last announced.
  *
  * Closing a big group is staged. A GTK 4.8 list view keeps widgets for about 200 rows
  * around its anchor: the widgets of rows that leave that range go to the rows that enter
@@ -64,6 +64,14 @@
 G_DECLARE_FINAL_TYPE (InspectorSceneTreeBatch, inspector_scene_tree_batch,
                       INSPECTOR, SCENE_TREE_BATCH, GObject)
 
+typedef struct
+{
+  gboolean changed;
+  guint    start;        /* the span changed, in today's positions, */
+  guint    old_length;   /* before */
+  guint    new_length;   /* and now */
+} Span;
+
 struct _InspectorSceneTreeBatch
 {
   GObject     parent_instance;
@@ -71,10 +79,10 @@ struct _InspectorSceneTreeBatch
   GListModel *source;
   guint       n_items;      /* as last announced */
   gboolean    frozen;
-  gboolean    changed;
-  guint       start;        /* the span changed while frozen, */
-  guint       old_length;   /* before */
-  guint       new_length;   /* and now */
+  guint       anchor;       /* while frozen: the row the list is anchored on, today's
+                             * position; G_MAXUINT: none, all in @before */
+  Span        before;       /* what changed before the anchor row */
+  Span        after;        /* and after it, from the row after it */
 
   guint       stage_at;       /* a removal here is staged; G_MAXUINT: none */
   gboolean    staged;         /* between the two steps: the rows as step 1 left them */
@@ -133,15 +141,16 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (InspectorSceneTreeBatch, inspector_scene_tree_bat
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       inspector_scene_tree_batch_list_model_init))
 
-/* Tells the list of a change of the source, staged (see above) when asked. */
+/* Tells the list of a change of the source, staged (see above) when asked; the list then
+ * has @n rows. */
 static void
 batch_announce (InspectorSceneTreeBatch *self,
                 guint                    position,
                 guint                    removed,
-                guint                    added)
+                guint                    added,
+                guint                    n)
 {
   GListModel *model = G_LIST_MODEL (self);
-  guint n = g_list_model_get_n_items (self->source);
   guint rows;
 
   if (position != self->stage_at || removed < STAGE_MIN_REMOVED || added != 0 ||
@@ -172,6 +181,32 @@ batch_announce (InspectorSceneTreeBatch *self,
   g_list_model_items_changed (model, position, 2 * rows + removed, rows);
 }
 
+/* Adds a change, in today's positions, to @span. */
+static void
+span_add (Span  *span,
+          guint  position,
+          guint  removed,
+          guint  added)
+{
+  guint lo, hi;
+
+  if (!span->changed)
+    {
+      span->changed = TRUE;
+      span->start = position;
+      span->old_length = removed;
+      span->new_length = added;
+      return;
+    }
+
+  /* The union of the span and this change. */
+  lo = MIN (span->start, position);
+  hi = MAX (span->start + span->new_length, position + removed);
+  span->old_length += (span->start - lo) + (hi - (span->start + span->new_length));
+  span->start = lo;
+  span->new_length = hi - removed + added - lo;
+}
+
 static void
 batch_source_changed (GListModel              *source,
                       guint                    position,
@@ -179,51 +214,66 @@ batch_source_changed (GListModel              *source,
                       guint                    added,
                       InspectorSceneTreeBatch *self)
 {
-  guint lo, hi;
-
   if (!self->frozen)
     {
-      batch_announce (self, position, removed, added);
+      batch_announce (self, position, removed, added, g_list_model_get_n_items (source));
       return;
     }
 
-  if (!self->changed)
+  if (self->anchor != G_MAXUINT && position + removed <= self->anchor)
     {
-      self->changed = TRUE;
-      self->start = position;
-      self->old_length = removed;
-      self->new_length = added;
+      span_add (&self->before, position, removed, added);
+      self->anchor = self->anchor - removed + added;
+      return;
+    }
+  if (self->anchor != G_MAXUINT && position > self->anchor)
+    {
+      span_add (&self->after, position - self->anchor - 1, removed, added);
       return;
     }
 
-  /* The union of the span and this change, in today's positions. */
-  lo = MIN (self->start, position);
-  hi = MAX (self->start + self->new_length, position + removed);
-  self->old_length += (self->start - lo) + (hi - (self->start + self->new_length));
-  self->start = lo;
-  self->new_length = hi - removed + added - lo;
+  /* The anchor row itself went: one span for all. */
+  if (self->anchor != G_MAXUINT && self->after.changed)
+    span_add (&self->before, self->anchor + 1 + self->after.start, self->after.old_length,
+              self->after.new_length);
+  self->anchor = G_MAXUINT;
+  self->after.changed = FALSE;
+  span_add (&self->before, position, removed, added);
 }
 
+/* @anchor: the row the list is anchored on, which the spans announced on thaw leave out, or
+ * G_MAXUINT */
 static void
-batch_freeze (InspectorSceneTreeBatch *self)
+batch_freeze (InspectorSceneTreeBatch *self,
+              guint                    anchor)
 {
   g_assert (!self->frozen);
 
   self->frozen = TRUE;
-  self->changed = FALSE;
+  self->anchor = anchor;
+  self->before.changed = FALSE;
+  self->after.changed = FALSE;
 }
 
 static void
 batch_thaw (InspectorSceneTreeBatch *self)
 {
+  guint n;
+
   g_assert (self->frozen);
 
   self->frozen = FALSE;
-  if (!self->changed)
-    return;
-
-  self->changed = FALSE;
-  batch_announce (self, self->start, self->old_length, self->new_length);
+  n = g_list_model_get_n_items (self->source);
+  if (self->before.changed)
+    batch_announce (self, self->before.start, self->before.old_length,
+                    self->before.new_length,
+                    self->after.changed ?
+                      n - self->after.new_length + self->after.old_length : n);
+  if (self->after.changed)
+    batch_announce (self, self->anchor + 1 + self->after.start, self->after.old_length,
+                    self->after.new_length, n);
+  self->before.changed = FALSE;
+  self->after.changed = FALSE;
 }
 
 static void
@@ -2817,15 +2867,57 @@ reattach_rows (InspectorSceneTree *self)
   foreach_bound_row (self, tree_row_reattach);
 }
 
+/*
+ * The first row wholly on screen, made the row the list is anchored on (scrolling to it
+ * moves nothing), or G_MAXUINT. A change that removes and adds back the anchor row, as one
+ * span over the whole list would, has the list guess another place for it: it moves to
+ * rows it must make widgets for, and the selection's row is then scrolled back to.
+ */
+static guint
+anchor_first_row (InspectorSceneTree *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GHashTableIter iter;
+  gpointer value;
+  guint first = G_MAXUINT;
+
+  if (gtk_filter_list_model_get_filter (self->filter_model) != NULL)
+    return G_MAXUINT;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *rows = value;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TreeRow *row = g_ptr_array_index (rows, i);
+          guint position = gtk_list_item_get_position (row->item);
+          graphene_rect_t bounds;
+
+          if (position < first && gtk_widget_get_mapped (row->content) &&
+              gtk_widget_compute_bounds (row->content, list, &bounds) &&
+              bounds.origin.y >= 0 &&
+              bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list))
+            first = position;
+        }
+    }
+
+  if (first != G_MAXUINT)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", first);
+  return first;
+}
+
 /* While the rows follow a change of the whole scene, the list hears nothing when @batched:
- * it is told once, at the end. The selection is decided then. */
+ * it is told at the end, of what changed before the first row on screen and after it. The
+ * selection is decided then. */
 static void
 begin_follow (InspectorSceneTree *self,
               gboolean            batched)
 {
   self->syncing = TRUE;
   if (batched)
-    batch_freeze (self->batch);
+    batch_freeze (self->batch, anchor_first_row (self));
   remember_top_level (self);
 }
 

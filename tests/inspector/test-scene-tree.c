@@ -499,39 +499,50 @@ row_y (InspectorSceneTree *tree,
   return bounds.origin.y;
 }
 
+/* The row widgets of a list, watched for being finalized. */
+typedef struct
+{
+  guint      destroyed;
+  GPtrArray *watched;
+} Watch;
+
 static void
 count_destroyed (gpointer  data,
                  GObject  *where)
 {
-  (*(guint *) data)++;
+  Watch *watch = data;
+
+  watch->destroyed++;
+  g_ptr_array_remove_fast (watch->watched, where);
 }
 
-/* Watches every row widget of the list: @destroyed counts those finalized from now on. */
+/* Watches every row widget of the list: @watch counts those finalized from now on. */
 static void
 watch_row_widgets (InspectorSceneTree *tree,
-                   guint              *destroyed)
+                   Watch              *watch)
 {
   GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
-  guint n = 0;
 
-  *destroyed = 0;
+  watch->destroyed = 0;
+  watch->watched = g_ptr_array_new ();
   for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
-       child = gtk_widget_get_next_sibling (child), n++)
-    g_object_weak_ref (G_OBJECT (gtk_widget_get_first_child (child)), count_destroyed, destroyed);
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GObject *row = G_OBJECT (gtk_widget_get_first_child (child));
+
+      g_object_weak_ref (row, count_destroyed, watch);
+      g_ptr_array_add (watch->watched, row);
+    }
   /* a GTK 4.8 list keeps widgets for about 200 rows around the screen */
-  g_assert_cmpuint (n, >, 100);
+  g_assert_cmpuint (watch->watched->len, >, 100);
 }
 
 static void
-unwatch_row_widgets (InspectorSceneTree *tree,
-                     guint              *destroyed)
+unwatch_row_widgets (Watch *watch)
 {
-  GtkWidget *list = find_widget (GTK_WIDGET (tree), GTK_TYPE_LIST_VIEW, NULL, NULL);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    g_object_weak_unref (G_OBJECT (gtk_widget_get_first_child (child)), count_destroyed,
-                         destroyed);
+  for (guint i = 0; i < watch->watched->len; i++)
+    g_object_weak_unref (watch->watched->pdata[i], count_destroyed, watch);
+  g_clear_pointer (&watch->watched, g_ptr_array_unref);
 }
 
 static void
@@ -595,7 +606,7 @@ test_collapse_big_group (Fixture       *f,
   g_autoptr(VrtcMessage) message = NULL;
   g_autoptr(GtkTreeListRow) group = NULL;
   g_autoptr(GtkTreeListRow) kept = NULL;
-  guint destroyed;
+  Watch watch;
   double y, h;
 
   for (guint i = 0; i < 200; i++)
@@ -644,7 +655,7 @@ test_collapse_big_group (Fixture       *f,
   kept = shown_row (f->tree, "g001");
   g_signal_connect (inspector_scene_tree_get_model (f->tree), "notify::selected-item",
                     G_CALLBACK (on_selected_item_other), kept);
-  watch_row_widgets (f->tree, &destroyed);
+  watch_row_widgets (f->tree, &watch);
   click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
   g_assert_false (gtk_tree_list_row_get_expanded (group));
   spin_main_loop (50);
@@ -653,8 +664,8 @@ test_collapse_big_group (Fixture       *f,
   g_assert_cmpstr (selected_key (f->tree), ==, "g001");
   g_assert_null (g_object_get_data (G_OBJECT (kept), "selected-other"));
   g_assert_true (row_has_focus (f->tree, "big"));
-  g_assert_cmpuint (destroyed, <, 10);
-  unwatch_row_widgets (f->tree, &destroyed);
+  g_assert_cmpuint (watch.destroyed, <, 10);
+  unwatch_row_widgets (&watch);
   g_signal_handlers_disconnect_by_data (inspector_scene_tree_get_model (f->tree), kept);
 
   /* Opened again, where it is. */
@@ -670,13 +681,13 @@ test_collapse_big_group (Fixture       *f,
   scroll_tree_to (f->tree, 0);
   scroll_tree_to (f->tree, 200 * h);
   g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
-  watch_row_widgets (f->tree, &destroyed);
+  watch_row_widgets (f->tree, &watch);
   click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
   spin_main_loop (50);
   g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
   assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
-  g_assert_cmpuint (destroyed, <, 10);
-  unwatch_row_widgets (f->tree, &destroyed);
+  g_assert_cmpuint (watch.destroyed, <, 10);
+  unwatch_row_widgets (&watch);
   click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
   spin_main_loop (50);
   assert_screen_shows_model (f->tree, "a199 big c000 c001");
@@ -697,14 +708,14 @@ test_collapse_big_group (Fixture       *f,
 
   /* Unless the group is the selected row: the list's selection then starts there. */
   g_assert_true (inspector_scene_tree_select_key (f->tree, "big"));
-  watch_row_widgets (f->tree, &destroyed);
+  watch_row_widgets (f->tree, &watch);
   click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
   spin_main_loop (50);
   g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
   assert_screen_shows_model (f->tree, "a199 big g000 g001 g002");
   g_assert_cmpstr (selected_key (f->tree), ==, "big");
-  g_assert_cmpuint (destroyed, <, 10);
-  unwatch_row_widgets (f->tree, &destroyed);
+  g_assert_cmpuint (watch.destroyed, <, 10);
+  unwatch_row_widgets (&watch);
   click_row (f, "big", GDK_BUTTON_PRIMARY, 1 * 20 + 8, 5);
   spin_main_loop (50);
   assert_screen_shows_model (f->tree, "a199 big c000 c001");
@@ -723,7 +734,7 @@ test_collapse_big_group (Fixture       *f,
   g_assert_true (row_has_focus (f->tree, "big"));
   spin_main_loop (50);
   g_assert_cmpfloat (row_y (f->tree, "big"), ==, y);
-  watch_row_widgets (f->tree, &destroyed);
+  watch_row_widgets (f->tree, &watch);
   g_assert_true (press_key (f->tree, GDK_KEY_Left));
   g_assert_false (gtk_tree_list_row_get_expanded (group));
   spin_main_loop (50);
@@ -731,8 +742,8 @@ test_collapse_big_group (Fixture       *f,
   assert_screen_shows_model (f->tree, "a197 a198 a199 big g000 g001");
   g_assert_cmpstr (selected_key (f->tree), ==, "big");
   g_assert_true (row_has_focus (f->tree, "big"));
-  g_assert_cmpuint (destroyed, <, 10);
-  unwatch_row_widgets (f->tree, &destroyed);
+  g_assert_cmpuint (watch.destroyed, <, 10);
+  unwatch_row_widgets (&watch);
 
   /* Right opens it, Right again goes to its first child. */
   g_assert_true (press_key (f->tree, GDK_KEY_Right));
@@ -961,6 +972,182 @@ test_view_moves (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 cup ball");
 }
 
+/*
+ * A copy of a list model kept by its items-changed alone, each added row read when it is
+ * announced, as a list view does: announcements that do not add up to the model leave it
+ * different from the model, or of another length than the model says at the time.
+ */
+typedef struct
+{
+  GPtrArray *rows;
+  gboolean   out_of_step;
+} Mirror;
+
+static void
+on_mirror_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Mirror     *mirror)
+{
+  if (position + removed > mirror->rows->len)
+    {
+      mirror->out_of_step = TRUE;
+      return;
+    }
+  g_ptr_array_remove_range (mirror->rows, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror->rows, position + i, g_list_model_get_item (model, position + i));
+  if (g_list_model_get_n_items (model) != mirror->rows->len)
+    mirror->out_of_step = TRUE;
+}
+
+static void
+mirror_start (Mirror     *mirror,
+              GListModel *model)
+{
+  mirror->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  mirror->out_of_step = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (mirror->rows, g_list_model_get_item (model, i));
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_mirror_changed), mirror);
+}
+
+/* Stops following, and checks the copy is the model. */
+static void
+mirror_check (Mirror     *mirror,
+              GListModel *model)
+{
+  g_signal_handlers_disconnect_by_data (model, mirror);
+  g_assert_false (mirror->out_of_step);
+  g_assert_cmpuint (mirror->rows->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < mirror->rows->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      g_assert_true (item == mirror->rows->pdata[i]);
+    }
+  g_clear_pointer (&mirror->rows, g_ptr_array_unref);
+}
+
+/*
+ * A view of history moving under the list: the rows that stay keep their widgets and the
+ * first row on screen stays where it is, rows coming and going above it, among the rows on
+ * screen and below them. The list hears of changes that add up to the model.
+ */
+static void
+test_view_moves_in_place (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(VrtcStore) store = new_store ("dave");
+  g_autoptr(VrtcStore) view = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) first = NULL;
+  g_autofree char *screen = NULL;
+  Watch watch;
+  Mirror mirror;
+  double y, h;
+
+  for (guint g = 0; g < 6; g++)
+    {
+      g_autofree char *group = g_strdup_printf (
+        "{\"key\":\"a%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+        "\"parentKey\":\"scene\"}", g);
+
+      edit_json (store, group);
+      for (guint i = 0; i < 20; i++)
+        {
+          g_autofree char *child = g_strdup_printf (
+            "{\"key\":\"c%u-%02u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+            "\"parentKey\":\"a%u\"}", g, i, g);
+
+          edit_json (store, child);
+        }
+    }
+  vrtc_message_unref (commit (store));
+  /* then a child of every group removed: above the rows on screen, among them (below the
+   * first), and below them */
+  for (guint g = 0; g < 6; g++)
+    {
+      g_autofree char *removal = g_strdup_printf (
+        "{\"key\":\"c%u-08\",\"otype\":\"node.remove\",\"path\":\"\"}", g);
+
+      edit_json (store, removal);
+    }
+  vrtc_message_unref (commit (store));
+  /* and one more child in every group, last, two in the first group and the last ones */
+  for (guint g = 0; g < 6; g++)
+    {
+      g_autofree char *late = g_strdup_printf (
+        "{\"key\":\"late%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+        "\"parentKey\":\"a%u\"}", g, g);
+      g_autofree char *more = g_strdup_printf (
+        "{\"key\":\"more%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+        "\"parentKey\":\"a%u\"}", g, g);
+
+      edit_json (store, late);
+      if (g == 0 || g >= 3)
+        edit_json (store, more);
+    }
+  vrtc_message_unref (commit (store));
+  /* and last, the fifth child of every group removed */
+  for (guint g = 0; g < 6; g++)
+    {
+      g_autofree char *removal = g_strdup_printf (
+        "{\"key\":\"c%u-05\",\"otype\":\"node.remove\",\"path\":\"\"}", g);
+
+      edit_json (store, removal);
+    }
+  vrtc_message_unref (commit (store));
+
+  view = vrtc_store_get_state_at (store, 2);
+  inspector_scene_tree_set_store (f->tree, view);
+  g_assert_null (inspector_scene_tree_get_selected_node (f->tree));
+  WAIT_UNTIL (inspector_scene_tree_get_row_widget (f->tree, "c0-01") != NULL);
+  g_assert_null (shown_row (f->tree, "c0-08"));
+  spin_main_loop (50);
+  h = row_y (f->tree, "c0-01") - row_y (f->tree, "c0-00");
+  g_assert_cmpfloat (h, >, 10);
+  /* c2-05 at the top: the rows of a0, a1 and the first of a2 above it */
+  scroll_tree_to (f->tree, (1 + 2 * 21 + 1 + 1 + 5) * h);
+  assert_screen_shows_model (f->tree, "c2-05 c2-06 c2-07 c2-09");
+  y = row_y (f->tree, "c2-05");
+
+  watch_row_widgets (f->tree, &watch);
+  mirror_start (&mirror, inspector_scene_tree_get_model (f->tree));
+  g_assert_true (vrtc_store_set_history_position (view, 0, &error));
+  g_assert_no_error (error);
+  mirror_check (&mirror, inspector_scene_tree_get_model (f->tree));
+  spin_main_loop (50);
+  g_assert_nonnull (shown_row (f->tree, "c0-08"));
+  g_assert_nonnull (shown_row (f->tree, "c5-08"));
+  g_assert_null (shown_row (f->tree, "late0"));
+  g_assert_null (shown_row (f->tree, "more5"));
+  screen = keys_on_screen (f->tree);
+  first = g_strsplit (screen, " ", 2);
+  g_assert_cmpstr (first[0], ==, "c2-05");
+  g_assert_cmpfloat (row_y (f->tree, "c2-05"), ==, y);
+  assert_screen_shows_model (f->tree, "c2-05 c2-06 c2-07 c2-08 c2-09");
+  /* the rows that went, in the range the list keeps widgets for */
+  g_assert_cmpuint (watch.destroyed, <=, 10);
+  unwatch_row_widgets (&watch);
+
+  /* The first row on screen going too, the list settles where it can. */
+  mirror_start (&mirror, inspector_scene_tree_get_model (f->tree));
+  g_assert_true (vrtc_store_set_history_position (view, 3, &error));
+  g_assert_no_error (error);
+  mirror_check (&mirror, inspector_scene_tree_get_model (f->tree));
+  spin_main_loop (50);
+  g_assert_null (shown_row (f->tree, "c2-05"));
+  g_clear_pointer (&screen, g_free);
+  g_clear_pointer (&first, g_strfreev);
+  screen = keys_on_screen (f->tree);
+  first = g_strsplit (screen, " ", 2);
+  assert_screen_shows_model (f->tree, first[0]);
+
+  inspector_scene_tree_set_store (f->tree, f->store);
+}
+
 /* A big scene opens on its top level: groups are opened on their own only while the tree
  * stays small, and one opened by hand shows all its children, kept up to date. */
 static void
@@ -1052,6 +1239,7 @@ main (int   argc,
   ADD ("expand", test_expand);
   ADD ("collapse-big-group", test_collapse_big_group);
   ADD ("view-moves", test_view_moves);
+  ADD ("view-moves-in-place", test_view_moves_in_place);
   ADD ("show-removed", test_show_removed);
   ADD ("selection-follows-move", test_selection_follows_move);
   ADD ("store-swap", test_store_swap);
