@@ -972,6 +972,51 @@ test_view_moves (Fixture       *f,
   g_assert_cmpstr (keys, ==, "scene table cube-1 cup ball");
 }
 
+/* Inserts under the root @n_groups groups keyed by @group_key (a printf format of the
+ * group's number), each with @per_group meshes keyed by @child_key (of the group's number,
+ * then the child's). */
+static void
+insert_groups (VrtcStore  *store,
+               guint       n_groups,
+               const char *group_key,
+               guint       per_group,
+               const char *child_key)
+{
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_autofree char *key = g_strdup_printf (group_key, g);
+      g_autofree char *group = g_strdup_printf (
+        "{\"key\":\"%s\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
+        "\"parentKey\":\"scene\"}", key);
+
+      edit_json (store, group);
+      for (guint i = 0; i < per_group; i++)
+        {
+          g_autofree char *child_key_i = g_strdup_printf (child_key, g, i);
+          g_autofree char *child = g_strdup_printf (
+            "{\"key\":\"%s\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
+            "\"parentKey\":\"%s\"}", child_key_i, key);
+
+          edit_json (store, child);
+        }
+    }
+}
+
+/* One op for each group number from 0 to @n - 1: @json, a printf format taking the number
+ * (twice at most). */
+static void
+edit_per_group (VrtcStore  *store,
+                guint       n,
+                const char *json)
+{
+  for (guint g = 0; g < n; g++)
+    {
+      g_autofree char *op = g_strdup_printf (json, g, g);
+
+      edit_json (store, op);
+    }
+}
+
 /*
  * A copy of a list model kept by its items-changed alone, each added row read when it is
  * announced, as a list view does: announcements that do not add up to the model leave it
@@ -1048,56 +1093,28 @@ test_view_moves_in_place (Fixture       *f,
   Mirror mirror;
   double y, h;
 
-  for (guint g = 0; g < 6; g++)
-    {
-      g_autofree char *group = g_strdup_printf (
-        "{\"key\":\"a%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
-        "\"parentKey\":\"scene\"}", g);
-
-      edit_json (store, group);
-      for (guint i = 0; i < 20; i++)
-        {
-          g_autofree char *child = g_strdup_printf (
-            "{\"key\":\"c%u-%02u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
-            "\"parentKey\":\"a%u\"}", g, i, g);
-
-          edit_json (store, child);
-        }
-    }
+  insert_groups (store, 6, "a%u", 20, "c%u-%02u");
   vrtc_message_unref (commit (store));
   /* then a child of every group removed: above the rows on screen, among them (below the
    * first), and below them */
-  for (guint g = 0; g < 6; g++)
-    {
-      g_autofree char *removal = g_strdup_printf (
-        "{\"key\":\"c%u-08\",\"otype\":\"node.remove\",\"path\":\"\"}", g);
-
-      edit_json (store, removal);
-    }
+  edit_per_group (store, 6, "{\"key\":\"c%u-08\",\"otype\":\"node.remove\",\"path\":\"\"}");
   vrtc_message_unref (commit (store));
   /* and one more child in every group, last, two in the first group and the last ones */
-  for (guint g = 0; g < 6; g++)
+  edit_per_group (store, 6, "{\"key\":\"late%u\",\"otype\":\"node.insert\",\"path\":\"\","
+                            "\"tag\":\"Mesh\",\"parentKey\":\"a%u\"}");
+  edit_json (store, "{\"key\":\"more0\",\"otype\":\"node.insert\",\"path\":\"\","
+                    "\"tag\":\"Mesh\",\"parentKey\":\"a0\"}");
+  for (guint g = 3; g < 6; g++)
     {
-      g_autofree char *late = g_strdup_printf (
-        "{\"key\":\"late%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
-        "\"parentKey\":\"a%u\"}", g, g);
       g_autofree char *more = g_strdup_printf (
         "{\"key\":\"more%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
         "\"parentKey\":\"a%u\"}", g, g);
 
-      edit_json (store, late);
-      if (g == 0 || g >= 3)
-        edit_json (store, more);
+      edit_json (store, more);
     }
   vrtc_message_unref (commit (store));
   /* and last, the fifth child of every group removed */
-  for (guint g = 0; g < 6; g++)
-    {
-      g_autofree char *removal = g_strdup_printf (
-        "{\"key\":\"c%u-05\",\"otype\":\"node.remove\",\"path\":\"\"}", g);
-
-      edit_json (store, removal);
-    }
+  edit_per_group (store, 6, "{\"key\":\"c%u-05\",\"otype\":\"node.remove\",\"path\":\"\"}");
   vrtc_message_unref (commit (store));
 
   view = vrtc_store_get_state_at (store, 2);
@@ -1161,22 +1178,7 @@ test_big_scene (Fixture       *f,
   GListModel *rows = inspector_scene_tree_get_model (f->tree);
   guint n_rows;
 
-  for (guint g = 0; g < 40; g++)
-    {
-      g_autofree char *group = g_strdup_printf (
-        "{\"key\":\"g%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Group\","
-        "\"parentKey\":\"scene\"}", g);
-
-      edit_json (big, group);
-      for (guint i = 0; i < 100; i++)
-        {
-          g_autofree char *node = g_strdup_printf (
-            "{\"key\":\"n%u-%u\",\"otype\":\"node.insert\",\"path\":\"\",\"tag\":\"Mesh\","
-            "\"parentKey\":\"g%u\"}", g, i, g);
-
-          edit_json (big, node);
-        }
-    }
+  insert_groups (big, 40, "g%u", 100, "n%u-%u");
   message = commit (big);
 
   inspector_scene_tree_set_store (f->tree, big);
