@@ -1269,19 +1269,27 @@ shown_position (InspectorSceneTree *self,
 static TreeRow *bound_row_at (InspectorSceneTree *self,
                               guint               position);
 
-/* Whether the row at @position is on screen whole, where it was last laid out. */
+/* Whether a bound row is on screen whole, where it was last laid out. */
+static gboolean
+row_on_screen (TreeRow *row)
+{
+  GtkWidget *list = GTK_WIDGET (row->tree->list_view);
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_mapped (row->content) &&
+         gtk_widget_compute_bounds (row->content, list, &bounds) &&
+         bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
+}
+
+/* Whether the row at @position is on screen whole. */
 static gboolean
 position_visible (InspectorSceneTree *self,
                   guint               position)
 {
   TreeRow *row = bound_row_at (self, position);
-  GtkWidget *list = GTK_WIDGET (self->list_view);
-  graphene_rect_t bounds;
 
-  return row != NULL && gtk_widget_get_mapped (row->content) &&
-         gtk_widget_compute_bounds (row->content, list, &bounds) &&
-         bounds.origin.y >= 0 &&
-         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
+  return row != NULL && row_on_screen (row);
 }
 
 /*
@@ -2893,12 +2901,8 @@ anchor_first_row (InspectorSceneTree *self)
         {
           TreeRow *row = g_ptr_array_index (rows, i);
           guint position = gtk_list_item_get_position (row->item);
-          graphene_rect_t bounds;
 
-          if (position < first && gtk_widget_get_mapped (row->content) &&
-              gtk_widget_compute_bounds (row->content, list, &bounds) &&
-              bounds.origin.y >= 0 &&
-              bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list))
+          if (position < first && row_on_screen (row))
             first = position;
         }
     }
