@@ -2351,7 +2351,7 @@ expand_row_action (GtkWidget  *widget,
   if (row == NULL || !gtk_tree_list_row_is_expandable (row))
     return;
   if (!gtk_tree_list_row_get_expanded (row))
-    gtk_tree_list_row_set_expanded (row, TRUE);
+    set_row_expanded (self, row, TRUE);
   else if (g_variant_get_boolean (parameter) &&
            position + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     select_position_and_focus (self, position + 1);
